@@ -1,0 +1,40 @@
+package io.warden.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/** Every setting of the server, bound from {@code warden.*} (and {@code WARDEN_*} variables). */
+@ConfigurationProperties("warden")
+public record WardenProperties(
+        Path dataDir,
+        @DefaultValue("127.0.0.1") String bind,
+        @DefaultValue("8080") int port,
+        @DefaultValue Db db,
+        @DefaultValue Limits limits,
+        @DefaultValue Watch watch) {
+
+    /** Database: the embedded SQLite file unless {@code url} names a PostgreSQL database. */
+    public record Db(String url, String username, String password, @DefaultValue("10") int poolSize) {
+
+        public boolean isPostgres() {
+            return url != null && !url.isBlank();
+        }
+    }
+
+    /** Input limits at the edge; exceeding one is a 4xx, never a 500. */
+    public record Limits(
+            @DefaultValue("1MB") DataSize maxBodySize,
+            @DefaultValue("64") int maxJsonDepth,
+            @DefaultValue("262144") int maxStringLength,
+            @DefaultValue("1000") int maxListLimit) {
+    }
+
+    /** Watch streams: how often to look for changes made by other replicas, and keep-alives. */
+    public record Watch(
+            @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("15s") Duration keepAlive) {
+    }
+}

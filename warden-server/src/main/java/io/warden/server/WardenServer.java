@@ -1,0 +1,92 @@
+package io.warden.server;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * The Warden control plane. Configuration comes from {@code application.yaml} defaults, then
+ * {@code WARDEN_*} environment variables, then the command-line flags below.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class WardenServer {
+
+    /** Command-line flags and the property each one sets. */
+    static final Map<String, String> FLAGS = Map.of(
+            "--data-dir", "warden.data-dir",
+            "--bind", "warden.bind",
+            "--port", "warden.port",
+            "--db-url", "warden.db.url",
+            "--db-username", "warden.db.username",
+            "--max-body-size", "warden.limits.max-body-size");
+
+    public static void main(String[] args) {
+        List<String> springArgs;
+        try {
+            springArgs = translate(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            usage(System.err);
+            System.exit(2);
+            return;
+        }
+        if (springArgs == null) {
+            usage(System.out);
+            return;
+        }
+        SpringApplication.run(WardenServer.class, springArgs.toArray(String[]::new));
+    }
+
+    /**
+     * Turns {@code --data-dir X} / {@code --data-dir=X} into Spring's {@code --warden.data-dir=X}.
+     * Returns null when help was asked for. Unknown flags are refused so a typo never starts a
+     * server with a setting silently ignored.
+     */
+    static List<String> translate(String[] args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return null;
+            }
+            if (arg.startsWith("--warden.")) {
+                out.add(arg);
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            String flag = eq > 0 ? arg.substring(0, eq) : arg;
+            String property = FLAGS.get(flag);
+            if (property == null) {
+                throw new IllegalArgumentException("unknown option '" + flag + "'");
+            }
+            String value;
+            if (eq > 0) {
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("option '" + flag + "' needs a value");
+            }
+            out.add("--" + property + "=" + value);
+        }
+        return out;
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("""
+                Usage: warden server [options]
+                  --data-dir DIR        data directory (default $WARDEN_HOME, else ~/.warden)
+                  --bind ADDRESS        address to listen on (default 127.0.0.1; loopback only for now)
+                  --port N              port (default 8080)
+                  --db-url URL          jdbc:postgresql://... (default: SQLite in the data directory)
+                  --db-username NAME    PostgreSQL user (password: WARDEN_DB_PASSWORD)
+                  --max-body-size SIZE  request body limit (default 1MB)
+                Every option can also be set as an environment variable: WARDEN_DATA_DIR, WARDEN_PORT,
+                WARDEN_DB_URL, ... Flags win over the environment, which wins over defaults.""");
+    }
+}

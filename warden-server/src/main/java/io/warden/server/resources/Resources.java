@@ -1,0 +1,299 @@
+package io.warden.server.resources;
+
+import io.warden.api.ApplyResult;
+import io.warden.api.FieldError;
+import io.warden.api.Kind;
+import io.warden.api.Kinds;
+import io.warden.api.Resource;
+import io.warden.api.WatchEvent;
+import io.warden.core.labels.LabelSelector;
+import io.warden.core.manifest.ManifestValidator;
+import io.warden.server.web.ApiProblem;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The facade of declarative resources: apply, get, list, delete, status and changes. Other
+ * features use this class, never the tables. Cluster kinds take namespace {@code ""}.
+ */
+@Service
+public class Resources {
+
+    /** What an apply did and the resource as stored afterwards. */
+    public record Applied(Resource resource, ApplyResult result) {
+    }
+
+    /** One page of a list; {@code version} is the resourceVersion the list was read at. */
+    public record Page(List<Resource> items, long version, String continueToken) {
+    }
+
+    /** One change with its version. */
+    public record Change(long version, WatchEvent event) {
+    }
+
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
+
+    private final ResourceStore store;
+    private final TransactionTemplate tx;
+    private final ManifestValidator validator;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final ChangeSignal signal;
+
+    Resources(ResourceStore store, TransactionTemplate tx, ManifestValidator validator, JsonMapper json,
+            Clock clock, ChangeSignal signal) {
+        this.store = store;
+        this.tx = tx;
+        this.validator = validator;
+        this.json = json;
+        this.clock = clock;
+        this.signal = signal;
+    }
+
+    /** Creates or updates a resource from a whole manifest. */
+    public Applied apply(Kind kind, String namespace, String name, JsonNode manifest) {
+        if (!manifest.isObject()) {
+            throw ApiProblem.badRequest("the body must be a manifest (a JSON object)");
+        }
+        requireSameTarget(kind, namespace, name, manifest);
+        List<FieldError> errors = validator.validate(kind, manifest);
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid("Invalid " + kind.name(), errors);
+        }
+        JsonNode metadata = manifest.get("metadata");
+        Long expected = versionOf(metadata);
+        Map<String, String> labels = stringMap(metadata.get("labels"));
+        Map<String, String> annotations = stringMap(metadata.get("annotations"));
+        JsonNode spec = manifest.has("spec") ? manifest.get("spec") : json.createObjectNode();
+
+        Applied applied = write(status -> {
+            long version = store.nextVersion();
+            requireNamespace(kind, namespace);
+            Optional<StoredResource> found = store.find(kind, namespace, name);
+            Instant now = now();
+            if (found.isEmpty()) {
+                if (expected != null) {
+                    throw ApiProblem.conflict(describe(kind, namespace, name)
+                            + " does not exist, so it cannot be updated at resourceVersion " + expected);
+                }
+                StoredResource created = new StoredResource(kind, namespace, name, UUID.randomUUID().toString(),
+                        labels, annotations, spec, null, version, 1, now, now);
+                store.insert(created);
+                record(version, created, WatchEvent.Type.ADDED);
+                return new Applied(created.toResource(), ApplyResult.CREATED);
+            }
+            StoredResource old = found.get();
+            requireVersion(old, expected);
+            boolean specChanged = !old.spec().equals(spec);
+            if (!specChanged && old.labels().equals(labels) && old.annotations().equals(annotations)) {
+                status.setRollbackOnly();
+                return new Applied(old.toResource(), ApplyResult.UNCHANGED);
+            }
+            StoredResource updated = new StoredResource(kind, namespace, name, old.uid(), labels, annotations, spec,
+                    old.status(), version, old.generation() + (specChanged ? 1 : 0), old.createdAt(), now);
+            if (!store.update(updated, old.resourceVersion())) {
+                throw staleVersion(old);
+            }
+            record(version, updated, WatchEvent.Type.MODIFIED);
+            return new Applied(updated.toResource(), ApplyResult.CONFIGURED);
+        });
+        return applied;
+    }
+
+    /** Replaces the status of a resource; spec and generation are untouched. */
+    public Resource replaceStatus(Kind kind, String namespace, String name, JsonNode body) {
+        JsonNode newStatus = body.isObject() ? body.get("status") : null;
+        if (newStatus == null || !newStatus.isObject()) {
+            throw ApiProblem.badRequest("the body must be an object with a 'status' object");
+        }
+        Long expected = versionOf(body.get("metadata"));
+        return write(status -> {
+            long version = store.nextVersion();
+            StoredResource old = store.find(kind, namespace, name)
+                    .orElseThrow(() -> notFound(kind, namespace, name));
+            requireVersion(old, expected);
+            StoredResource updated = new StoredResource(kind, namespace, name, old.uid(), old.labels(),
+                    old.annotations(), old.spec(), newStatus, version, old.generation(), old.createdAt(), now());
+            if (!store.update(updated, old.resourceVersion())) {
+                throw staleVersion(old);
+            }
+            record(version, updated, WatchEvent.Type.MODIFIED);
+            return updated.toResource();
+        });
+    }
+
+    public Resource get(Kind kind, String namespace, String name) {
+        return store.find(kind, namespace, name).map(StoredResource::toResource)
+                .orElseThrow(() -> notFound(kind, namespace, name));
+    }
+
+    /** Deletes a resource. A namespace can be deleted only once it holds nothing. */
+    public Resource delete(Kind kind, String namespace, String name) {
+        return write(status -> {
+            long version = store.nextVersion();
+            StoredResource old = store.find(kind, namespace, name)
+                    .orElseThrow(() -> notFound(kind, namespace, name));
+            if (kind.equals(Kinds.NAMESPACE) && store.namespaceHoldsResources(name)) {
+                throw ApiProblem.conflict("namespace '" + name + "' still holds resources; delete them first");
+            }
+            if (!store.delete(old)) {
+                throw staleVersion(old);
+            }
+            record(version, old, WatchEvent.Type.DELETED);
+            return old.toResource(version);
+        });
+    }
+
+    /** One page of resources in name order, filtered by the selector. */
+    public Page list(Kind kind, String namespace, LabelSelector selector, int limit, String continueToken) {
+        String after = ContinueToken.decode(continueToken);
+        long version = store.currentVersion();
+        if (kind.namespaced() && store.find(Kinds.NAMESPACE, "", namespace).isEmpty()) {
+            throw ApiProblem.notFound("namespace '" + namespace + "' not found");
+        }
+        int fetch = selector.selectsEverything() ? limit + 1 : Math.max(100, limit + 1);
+        List<StoredResource> picked = new ArrayList<>();
+        scan:
+        while (true) {
+            List<StoredResource> batch = store.page(kind, namespace, after, fetch);
+            for (StoredResource r : batch) {
+                if (selector.matches(r.labels())) {
+                    picked.add(r);
+                    if (picked.size() > limit) {
+                        break scan;
+                    }
+                }
+            }
+            if (batch.size() < fetch) {
+                break;
+            }
+            after = batch.getLast().name();
+        }
+        String next = null;
+        if (picked.size() > limit) {
+            picked = picked.subList(0, limit);
+            next = ContinueToken.encode(picked.getLast().name());
+        }
+        return new Page(picked.stream().map(StoredResource::toResource).toList(), version, next);
+    }
+
+    /** The latest resourceVersion handed out. */
+    public long currentVersion() {
+        return store.currentVersion();
+    }
+
+    /** Changes of one kind in one namespace after {@code afterVersion}, oldest first. */
+    public List<Change> changesAfter(Kind kind, String namespace, long afterVersion, int limit) {
+        return store.changesAfter(kind, namespace, afterVersion, limit).stream()
+                .map(c -> new Change(c.version(), new WatchEvent(WatchEvent.Type.valueOf(c.type()),
+                        json.readValue(c.object(), Resource.class))))
+                .toList();
+    }
+
+    /** Runs a write transaction and wakes watchers once it has committed. */
+    private <T> T write(org.springframework.transaction.support.TransactionCallback<T> work) {
+        T result;
+        try {
+            result = tx.execute(work);
+        } catch (DuplicateKeyException e) {
+            // Two creators raced past the version lock's snapshot; the loser sees a conflict.
+            throw ApiProblem.conflict("the resource was changed concurrently; read it again and retry");
+        }
+        signal.fire();
+        return result;
+    }
+
+    private void record(long version, StoredResource r, WatchEvent.Type type) {
+        store.appendChange(version, r.kind(), r.namespace(), r.name(), type.name(),
+                json.writeValueAsString(r.toResource(version)), now());
+    }
+
+    /** Stored with millisecond precision, so answers carry the same precision as later reads. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private void requireNamespace(Kind kind, String namespace) {
+        if (kind.namespaced() && store.find(Kinds.NAMESPACE, "", namespace).isEmpty()) {
+            throw ApiProblem.notFound("namespace '" + namespace + "' not found; create it first");
+        }
+    }
+
+    private static void requireVersion(StoredResource current, Long expected) {
+        if (expected != null && expected != current.resourceVersion()) {
+            throw staleVersion(current);
+        }
+    }
+
+    private static ApiProblem staleVersion(StoredResource current) {
+        return ApiProblem.conflict(describe(current.kind(), current.namespace(), current.name())
+                + " has been modified (now at resourceVersion " + current.resourceVersion()
+                + "); read it again and retry");
+    }
+
+    private static void requireSameTarget(Kind kind, String namespace, String name, JsonNode manifest) {
+        JsonNode kindField = manifest.get("kind");
+        if (kindField != null && kindField.isString() && !kind.name().equals(kindField.asString())) {
+            throw ApiProblem.badRequest("kind '" + kindField.asString() + "' in the body does not match the URL ("
+                    + kind.plural() + ")");
+        }
+        JsonNode meta = manifest.get("metadata");
+        if (meta == null || !meta.isObject()) {
+            return; // the schema names the missing metadata
+        }
+        JsonNode bodyName = meta.get("name");
+        if (bodyName != null && bodyName.isString() && !name.equals(bodyName.asString())) {
+            throw ApiProblem.badRequest("metadata.name '" + bodyName.asString() + "' does not match the URL ('"
+                    + name + "')");
+        }
+        JsonNode bodyNs = meta.get("namespace");
+        if (bodyNs != null && !bodyNs.isNull()) {
+            if (!kind.namespaced()) {
+                throw ApiProblem.badRequest(kind.name() + " is a cluster kind: metadata.namespace must be absent");
+            }
+            if (bodyNs.isString() && !namespace.equals(bodyNs.asString())) {
+                throw ApiProblem.badRequest("metadata.namespace '" + bodyNs.asString()
+                        + "' does not match the URL ('" + namespace + "')");
+            }
+        }
+    }
+
+    private static Long versionOf(JsonNode metadata) {
+        JsonNode v = metadata == null ? null : metadata.get("resourceVersion");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(v.asString());
+        } catch (NumberFormatException e) {
+            throw ApiProblem.badRequest("metadata.resourceVersion must be a decimal number");
+        }
+    }
+
+    private Map<String, String> stringMap(JsonNode node) {
+        return node == null || node.isNull() ? Map.of() : Map.copyOf(json.convertValue(node, STRING_MAP));
+    }
+
+    static ApiProblem notFound(Kind kind, String namespace, String name) {
+        return ApiProblem.notFound(describe(kind, namespace, name) + " not found");
+    }
+
+    private static String describe(Kind kind, String namespace, String name) {
+        return kind.namespaced()
+                ? kind.name() + " '" + name + "' in namespace '" + namespace + "'"
+                : kind.name() + " '" + name + "'";
+    }
+
+}

@@ -1,0 +1,66 @@
+package io.warden.server.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import io.warden.server.WardenProperties;
+import java.util.Locale;
+
+/**
+ * The two databases Warden runs on. Repository SQL is written once for both; what differs
+ * (connection setup today; locking hints as later features need them) lives here and only here.
+ */
+public enum Database {
+    SQLITE("sqlite"),
+    POSTGRESQL("postgresql");
+
+    private final String id;
+
+    Database(String id) {
+        this.id = id;
+    }
+
+    /** The name used in {@code db/migration/{vendor}} and reported by {@code /v1/version}. */
+    public String id() {
+        return id;
+    }
+
+    static Database of(WardenProperties.Db db) {
+        if (!db.isPostgres()) {
+            return SQLITE;
+        }
+        if (db.url().toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:")) {
+            return POSTGRESQL;
+        }
+        // The URL is not echoed: it may carry a password.
+        throw new IllegalStateException(
+                "WARDEN_DB_URL must be a jdbc:postgresql:// URL (leave it unset for the embedded SQLite database)");
+    }
+
+    /** Applies the per-database connection settings to a pool configuration. */
+    void configure(HikariConfig pool, WardenProperties props, DataDirectory dataDir) {
+        switch (this) {
+            case SQLITE -> {
+                pool.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve("warden.db"));
+                pool.setDriverClassName("org.sqlite.JDBC");
+                // WAL lets readers run beside the single writer; IMMEDIATE takes the write lock
+                // at BEGIN, so two writers queue on busy_timeout instead of failing to upgrade.
+                pool.addDataSourceProperty("journal_mode", "WAL");
+                pool.addDataSourceProperty("synchronous", "NORMAL");
+                pool.addDataSourceProperty("busy_timeout", "10000");
+                pool.addDataSourceProperty("foreign_keys", "true");
+                pool.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+                pool.setMaximumPoolSize(Math.max(2, Math.min(props.db().poolSize(), 8)));
+            }
+            case POSTGRESQL -> {
+                pool.setJdbcUrl(props.db().url());
+                pool.setDriverClassName("org.postgresql.Driver");
+                if (props.db().username() != null) {
+                    pool.setUsername(props.db().username());
+                }
+                if (props.db().password() != null) {
+                    pool.setPassword(props.db().password());
+                }
+                pool.setMaximumPoolSize(props.db().poolSize());
+            }
+        }
+    }
+}

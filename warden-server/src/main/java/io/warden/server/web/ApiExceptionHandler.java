@@ -15,7 +15,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -23,7 +22,9 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.springframework.web.ErrorResponse;
 
 /** Maps every exception a handler can raise to problem+json; internals stay in the log. */
 @RestControllerAdvice
@@ -78,8 +79,8 @@ class ApiExceptionHandler {
                 detail, request), headers);
     }
 
-    @ExceptionHandler(NoResourceFoundException.class)
-    ResponseEntity<ProblemDetail> noRoute(NoResourceFoundException e, HttpServletRequest request) {
+    @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class})
+    ResponseEntity<ProblemDetail> noRoute(Exception e, HttpServletRequest request) {
         return respond(problems.of(ApiProblem.notFound("no such endpoint"), request), HttpHeaders.EMPTY);
     }
 
@@ -91,7 +92,7 @@ class ApiExceptionHandler {
                 HttpHeaders.EMPTY);
     }
 
-    @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,
+    @ExceptionHandler({DataAccessResourceFailureException.class,
             TransientDataAccessException.class, CannotCreateTransactionException.class})
     ResponseEntity<ProblemDetail> databaseUnavailable(Exception e, HttpServletRequest request) {
         log.error("database unavailable", e);
@@ -107,6 +108,14 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        // Any other framework refusal keeps its 4xx status; its message (which may echo input) is dropped.
+        if (e instanceof ErrorResponse framework) {
+            HttpStatus status = HttpStatus.resolve(framework.getStatusCode().value());
+            if (status != null && status.is4xxClientError()) {
+                return respond(problems.of(status, "http-" + status.value(), status.getReasonPhrase(), null, request),
+                        HttpHeaders.EMPTY);
+            }
+        }
         log.error("unexpected error", e);
         return internal(request);
     }

@@ -21,11 +21,19 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(TestDatabase db, String... extraArgs) {
+        return start(db, List.of(), extraArgs);
+    }
+
+    /** Starts with extra configuration classes (test-only controllers, for instance). */
+    public static TestServer start(TestDatabase db, List<Class<?>> extraSources, String... extraArgs) {
         List<String> args = new ArrayList<>(db.serverArgs());
         args.add("--warden.port=0");
         args.add("--logging.structured.format.console=");
         args.addAll(List.of(extraArgs));
-        SpringApplication app = new SpringApplication(WardenServer.class);
+        List<Class<?>> sources = new ArrayList<>();
+        sources.add(WardenServer.class);
+        sources.addAll(extraSources);
+        SpringApplication app = new SpringApplication(sources.toArray(Class<?>[]::new));
         return new TestServer(app.run(args.toArray(String[]::new)));
     }
 

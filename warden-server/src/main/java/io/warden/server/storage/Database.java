@@ -53,10 +53,10 @@ public enum Database {
             case POSTGRESQL -> {
                 pool.setJdbcUrl(props.db().url());
                 pool.setDriverClassName("org.postgresql.Driver");
-                if (props.db().username() != null) {
+                if (props.db().username() != null && !props.db().username().isBlank()) {
                     pool.setUsername(props.db().username());
                 }
-                if (props.db().password() != null) {
+                if (props.db().password() != null && !props.db().password().isEmpty()) {
                     pool.setPassword(props.db().password());
                 }
                 pool.setMaximumPoolSize(props.db().poolSize());

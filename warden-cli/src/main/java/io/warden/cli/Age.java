@@ -1,0 +1,50 @@
+package io.warden.cli;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+
+/** Human ages for tables: 5s, 3m, 2h, 4d, 2y; coarse on purpose, like kubectl's AGE column. */
+final class Age {
+
+    static final String UNKNOWN = "<unknown>";
+
+    private Age() {
+    }
+
+    static String format(Duration age) {
+        long s = Math.max(0, age.getSeconds()); // a server clock slightly ahead is not "-2s"
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m";
+        }
+        if (s < 86_400) {
+            return s / 3600 + "h";
+        }
+        if (s < 365 * 86_400L) {
+            return s / 86_400 + "d";
+        }
+        return s / (365 * 86_400L) + "y";
+    }
+
+    /** Age of a resource from {@code metadata.creationTimestamp}. */
+    static String of(JsonNode resource, Instant now) {
+        Instant created = timestamp(resource, "creationTimestamp");
+        return created == null ? UNKNOWN : format(Duration.between(created, now));
+    }
+
+    static Instant timestamp(JsonNode resource, String field) {
+        String value = Json.text(resource, "metadata", field);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+}

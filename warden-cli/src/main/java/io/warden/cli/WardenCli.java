@@ -1,0 +1,162 @@
+package io.warden.cli;
+
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import picocli.CommandLine;
+import picocli.CommandLine.Help.Ansi;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code warden} command line: {@code apply}, {@code get}, {@code delete}, {@code describe},
+ * {@code version}, {@code completion} and {@code config}.
+ *
+ * <p>Everything the CLI reads from or writes to the outside world comes in through the
+ * constructor: the environment, the home directory (for {@code ~/.warden/config.yaml}) and the
+ * three standard streams. It never touches {@code System.getenv}, {@code System.out} or
+ * {@code System.exit} itself (only {@link #main} does), so a test or the end-to-end suite runs it
+ * in-process:
+ *
+ * <pre>{@code
+ * ByteArrayOutputStream out = new ByteArrayOutputStream();
+ * ByteArrayOutputStream err = new ByteArrayOutputStream();
+ * int exit = new WardenCli(Map.of("WARDEN_SERVER", "http://127.0.0.1:" + port), tempHome,
+ *         InputStream.nullInputStream(),
+ *         new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8))
+ *     .run("apply", "-f", "examples/");
+ * }</pre>
+ *
+ * <p>An instance may be run many times, also concurrently: each {@link #run} has its own state and
+ * HTTP client, closed when it returns. Exit codes: {@link #OK} 0, {@link #ERROR} 1 (the server
+ * refused, the network failed, a file is invalid), {@link #USAGE} 2 (bad command line, unknown kind).
+ */
+public final class WardenCli {
+
+    public static final int OK = 0;
+    public static final int ERROR = 1;
+    public static final int USAGE = 2;
+
+    private final Map<String, String> env;
+    private final Path home;
+    private final InputStream stdin;
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+    private final Clock clock;
+    private final WatchPolicy watchPolicy;
+
+    /**
+     * @param env    environment variables ({@code WARDEN_SERVER}, {@code WARDEN_CONFIG}); usually {@code System.getenv()}
+     * @param home   the user's home directory; the config file is {@code home/.warden/config.yaml} unless {@code WARDEN_CONFIG} is set
+     * @param stdin  read by {@code apply -f -}
+     * @param stdout command output
+     * @param stderr errors, warnings and {@code --verbose} logs
+     */
+    public WardenCli(Map<String, String> env, Path home, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        this(env, home, stdin, stdout, stderr, Clock.systemUTC(), WatchPolicy.DEFAULT);
+    }
+
+    /** For tests: a fixed clock for AGE columns, and watch retries without waiting. */
+    WardenCli(Map<String, String> env, Path home, InputStream stdin, PrintStream stdout, PrintStream stderr,
+              Clock clock, WatchPolicy watchPolicy) {
+        this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
+        this.home = Objects.requireNonNull(home, "home");
+        this.stdin = Objects.requireNonNull(stdin, "stdin");
+        this.stdout = Objects.requireNonNull(stdout, "stdout");
+        this.stderr = Objects.requireNonNull(stderr, "stderr");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.watchPolicy = Objects.requireNonNull(watchPolicy, "watchPolicy");
+    }
+
+    public static void main(String[] args) {
+        int exit = new WardenCli(System.getenv(), Path.of(System.getProperty("user.home")),
+                System.in, System.out, System.err).run(args);
+        System.exit(exit);
+    }
+
+    /** Runs one command line, for example {@code run("get", "tools", "-n", "demo")}, and returns its exit code. */
+    public int run(String... args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, stdout.charset()), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, stderr.charset()), true);
+        try (Session session = new Session(env, home, stdin, out, err, clock, watchPolicy, new GlobalOptions())) {
+            return commandLine(session).execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    static CommandLine commandLine(Session session) {
+        CommandLine cl = new CommandLine(new RootCommand(session));
+        cl.addSubcommand(new ApplyCommand(session));
+        cl.addSubcommand(new GetCommand(session));
+        cl.addSubcommand(new DeleteCommand(session));
+        cl.addSubcommand(new DescribeCommand(session));
+        cl.addSubcommand(new VersionCommand(session));
+        cl.addSubcommand(new CompletionCommand(session));
+        cl.addSubcommand(new ConfigCommand(session));
+        // Settings apply to the subcommands added so far, so they come last.
+        cl.setOut(session.out());
+        cl.setErr(session.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // Plain text: output is parsed by scripts and compared by tests.
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(Ansi.OFF));
+        cl.setParameterExceptionHandler(WardenCli::usageError);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine, session));
+        return cl;
+    }
+
+    private static int usageError(ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("error: " + e.getMessage());
+        UnmatchedArgumentException.printSuggestions(e, err);
+        err.println("See '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+        return USAGE;
+    }
+
+    /** Prints a failure of a command once, in one format, and maps it to an exit code. */
+    private static int report(Exception e, CommandLine commandLine, Session session) {
+        PrintWriter err = session.err();
+        int exit;
+        Throwable detail = e;
+        switch (e) {
+            case CliException c -> {
+                List<String> lines = c.lines();
+                err.println("error: " + lines.getFirst());
+                lines.subList(1, lines.size()).forEach(err::println);
+                if (c.exitCode() == USAGE) {
+                    err.println("See '" + commandLine.getCommandSpec().qualifiedName() + " --help'.");
+                }
+                exit = c.exitCode();
+                detail = c.getCause();
+            }
+            case ApiException a -> {
+                List<String> lines = a.problem().lines("");
+                err.println("error: " + lines.getFirst());
+                lines.subList(1, lines.size()).forEach(err::println);
+                exit = ERROR;
+                detail = null;
+            }
+            case UnreachableException u -> {
+                err.println("error: " + u.getMessage());
+                exit = ERROR;
+            }
+            default -> {
+                err.println("error: " + Text.cell(Objects.requireNonNullElse(e.getMessage(), e.getClass().getName()))
+                        + (session.options().verbose() ? "" : " (run with --verbose for details)"));
+                exit = ERROR;
+            }
+        }
+        if (detail != null && session.options().verbose()) {
+            detail.printStackTrace(err);
+        }
+        err.flush();
+        return exit;
+    }
+}

@@ -1,0 +1,224 @@
+package io.warden.cli;
+
+import io.warden.api.ApplyResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Warden HTTP API as the CLI uses it (docs/reference/api.md). Every method either returns
+ * what the server sent or throws {@link ApiException} (the server said no) or
+ * {@link UnreachableException} (no answer).
+ */
+final class WardenClient {
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    static final int PAGE_SIZE = 500;
+
+    /** Error bodies of a watch are read up to this size; a problem document is far smaller. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final HttpClient http;
+    private final Target target;
+    private final String userAgent;
+    private final Consumer<String> log;
+
+    WardenClient(HttpClient http, Target target, String userAgent, Consumer<String> log) {
+        this.http = http;
+        this.target = target;
+        this.userAgent = userAgent;
+        this.log = log;
+    }
+
+    static HttpClient newHttpClient() {
+        return HttpClient.newBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                // A redirect would be a misconfigured server URL; following it could carry the token elsewhere.
+                .followRedirects(HttpClient.Redirect.NEVER)
+                // Plain HTTP/1.1: no h2c upgrade dance with servers and proxies that do not expect it.
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    Target target() {
+        return target;
+    }
+
+    /** PUTs a manifest; says whether it was created, configured or left unchanged. */
+    ApplyResult apply(ResourceRef ref, JsonNode manifest) {
+        HttpResponse<byte[]> response = send(request(uri(ref.path(), Map.of()))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.JSON.writeValueAsBytes(manifest))));
+        String header = response.headers().firstValue(ApplyResult.HEADER).orElse("");
+        try {
+            return ApplyResult.valueOf(header.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            // A server without the header: the status still tells created from updated.
+            return response.statusCode() == 201 ? ApplyResult.CREATED : ApplyResult.CONFIGURED;
+        }
+    }
+
+    ObjectNode get(ResourceRef ref) {
+        return object(send(request(uri(ref.path(), Map.of())).timeout(REQUEST_TIMEOUT).GET()));
+    }
+
+    ObjectNode listPage(ResourceRef collection, String selector, String continueToken) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("limit", Integer.toString(PAGE_SIZE));
+        if (continueToken != null) {
+            query.put("continue", continueToken);
+        }
+        if (selector != null) {
+            query.put("labelSelector", selector);
+        }
+        return object(send(request(uri(collection.path(), query)).timeout(REQUEST_TIMEOUT).GET()));
+    }
+
+    void delete(ResourceRef ref) {
+        send(request(uri(ref.path(), Map.of())).timeout(REQUEST_TIMEOUT).DELETE());
+    }
+
+    ObjectNode version() {
+        return object(send(request(uri("/v1/version", Map.of())).timeout(REQUEST_TIMEOUT).GET()));
+    }
+
+    /**
+     * Opens a watch and returns the event stream. No request timeout: the stream is meant to stay
+     * open; {@link Watcher} notices a silent connection through the server's keep-alives.
+     */
+    InputStream watch(ResourceRef collection, String selector, String resourceVersion) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("watch", "true");
+        if (resourceVersion != null) {
+            query.put("resourceVersion", resourceVersion);
+        }
+        if (selector != null) {
+            query.put("labelSelector", selector);
+        }
+        HttpRequest.Builder builder = request(uri(collection.path(), query)).setHeader("Accept", "text/event-stream").GET();
+        if (resourceVersion != null) {
+            builder.header("Last-Event-ID", resourceVersion);
+        }
+        HttpRequest request = builder.build();
+        log.accept("> GET " + request.uri());
+        long start = System.nanoTime();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw UnreachableException.of(target.server(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.error("interrupted");
+        }
+        logResponse(response, start);
+        if (response.statusCode() >= 300) {
+            byte[] body;
+            try (InputStream in = response.body()) {
+                body = in.readNBytes(MAX_ERROR_BODY);
+            } catch (IOException e) {
+                body = new byte[0];
+            }
+            throw new ApiException(Problem.from(response.statusCode(), response.headers(), body));
+        }
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        if (!contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+            closeQuietly(response.body());
+            throw CliException.error("the server at " + target.server() + " did not answer the watch with an event stream (Content-Type: "
+                    + Text.cell(contentType) + ")");
+        }
+        return response.body();
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .header("Accept", "application/json")
+                .header("User-Agent", userAgent);
+        if (target.token() != null) {
+            builder.header("Authorization", "Bearer " + target.token());
+        }
+        return builder;
+    }
+
+    private URI uri(String path, Map<String, String> query) {
+        StringBuilder sb = new StringBuilder(target.server().toString()).append(path);
+        if (!query.isEmpty()) {
+            StringJoiner joiner = new StringJoiner("&", "?", "");
+            query.forEach((k, v) -> joiner.add(encode(k) + "=" + encode(v)));
+            sb.append(joiner);
+        }
+        return URI.create(sb.toString());
+    }
+
+    /** Form encoding, but with %20 for spaces: {@code key in (a, b)} must not arrive as {@code key+in}. */
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder builder) {
+        HttpRequest request = builder.build();
+        log.accept("> " + request.method() + " " + request.uri());
+        long start = System.nanoTime();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw UnreachableException.of(target.server(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.error("interrupted");
+        }
+        logResponse(response, start);
+        if (response.statusCode() >= 300) {
+            throw new ApiException(Problem.from(response.statusCode(), response.headers(), response.body()));
+        }
+        return response;
+    }
+
+    private void logResponse(HttpResponse<?> response, long startNanos) {
+        long millis = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+        String requestId = response.headers().firstValue("X-Request-Id").map(id -> ", request id " + Text.cell(id)).orElse("");
+        log.accept("< " + response.statusCode() + " (" + millis + " ms" + requestId + ")");
+    }
+
+    private ObjectNode object(HttpResponse<byte[]> response) {
+        JsonNode node;
+        try {
+            node = response.body().length == 0 ? null : Json.JSON.readTree(response.body());
+        } catch (JacksonException e) {
+            node = null;
+        }
+        if (node instanceof ObjectNode object) {
+            return object;
+        }
+        if (response.statusCode() == 204) {
+            return Json.JSON.createObjectNode();
+        }
+        throw CliException.error("unexpected answer from " + target.server() + " to " + response.request().method() + " "
+                + response.request().uri().getRawPath() + ": not a JSON object");
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // Nothing to do: the stream is being abandoned anyway.
+        }
+    }
+}

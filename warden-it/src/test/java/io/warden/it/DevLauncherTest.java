@@ -1,0 +1,76 @@
+package io.warden.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The README's first command: {@code bin/warden dev} starts Warden, applies the examples, stops on a signal. */
+class DevLauncherTest {
+
+    private static final Pattern LISTENING = Pattern.compile("Warden is listening on (\\S+) \\(data in (.+)\\)");
+
+    @Test
+    void devStartsAppliesExamplesAndStopsCleanly() throws Exception {
+        int port = ServerProcess.freePort();
+        ProcessBuilder pb = new ProcessBuilder(ServerProcess.ROOT.resolve("bin/warden").toString(),
+                "dev", "--ephemeral", "--port", Integer.toString(port))
+                .directory(Files.createTempDirectory("warden-dev-cwd-").toFile())
+                .redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("WARDEN_"));
+        Process dev = pb.start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        StringBuilder all = new StringBuilder();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(dev.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    lines.add(l);
+                }
+            } catch (java.io.IOException e) {
+                // process ended
+            }
+        });
+        try {
+            Matcher m = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (m == null && System.nanoTime() < deadline) {
+                String line = lines.poll(1, TimeUnit.SECONDS);
+                if (line != null) {
+                    all.append(line).append('\n');
+                    Matcher candidate = LISTENING.matcher(line);
+                    if (candidate.find()) {
+                        m = candidate;
+                    }
+                } else if (!dev.isAlive()) {
+                    break;
+                }
+            }
+            assertThat(m).as("bin/warden dev output:\n%s", all).isNotNull();
+            assertThat(m.group(1)).isEqualTo("http://127.0.0.1:" + port);
+            Path dataDir = Path.of(m.group(2).strip());
+            assertThat(dataDir).exists();
+
+            var tools = new Cli(m.group(1)).run("get", "tools", "-n", "demo", "-o", "name");
+            assertThat(tools.exit()).as(tools.toString()).isZero();
+            assertThat(tools.out()).contains("git-clone");
+
+            dev.destroy(); // SIGTERM, as a service manager or Ctrl-C would send
+            assertThat(dev.waitFor(60, TimeUnit.SECONDS)).as("stops by itself after SIGTERM").isTrue();
+            assertThat(dataDir).as("--ephemeral data removed").doesNotExist();
+            var after = new Cli(m.group(1)).run("get", "tools", "-n", "demo");
+            assertThat(after.exit()).as("server is gone").isEqualTo(1);
+        } finally {
+            dev.descendants().forEach(ProcessHandle::destroyForcibly);
+            dev.destroyForcibly();
+        }
+    }
+}

@@ -115,19 +115,7 @@ final class WardenClient {
         if (resourceVersion != null) {
             builder.header("Last-Event-ID", resourceVersion);
         }
-        HttpRequest request = builder.build();
-        log.accept("> GET " + request.uri());
-        long start = System.nanoTime();
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw UnreachableException.of(target.server(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw CliException.error("interrupted");
-        }
-        logResponse(response, start);
+        HttpResponse<InputStream> response = exchange(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() >= 300) {
             byte[] body;
             try (InputStream in = response.body()) {
@@ -171,13 +159,13 @@ final class WardenClient {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private HttpResponse<byte[]> send(HttpRequest.Builder builder) {
-        HttpRequest request = builder.build();
+    /** Sends one request: verbose logging, and transport failures as CLI errors. */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         log.accept("> " + request.method() + " " + request.uri());
         long start = System.nanoTime();
-        HttpResponse<byte[]> response;
+        HttpResponse<T> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request, handler);
         } catch (IOException e) {
             throw UnreachableException.of(target.server(), e);
         } catch (InterruptedException e) {
@@ -185,6 +173,11 @@ final class WardenClient {
             throw CliException.error("interrupted");
         }
         logResponse(response, start);
+        return response;
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder builder) {
+        HttpResponse<byte[]> response = exchange(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() >= 300) {
             throw new ApiException(Problem.from(response.statusCode(), response.headers(), response.body()));
         }

@@ -31,7 +31,7 @@ EXTRA_EXAMPLES = {
 apiVersion: warden.dev/v1
 kind: Role
 metadata:
-  name: writer
+  name: tool-maintainer
   labels:
     team: platform
 spec:
@@ -43,6 +43,18 @@ spec:
       verbs: [create, update, delete]
     - resources: [tasks]
       verbs: [submit]
+""",
+    "ClusterRoleBinding": """\
+apiVersion: warden.dev/v1
+kind: ClusterRoleBinding
+metadata:
+  name: security-team-admins
+spec:
+  roleRef:
+    name: admin
+  subjects:
+    - kind: User
+      name: alice
 """,
     "RoleBinding": """\
 apiVersion: warden.dev/v1
@@ -106,11 +118,16 @@ KIND_NOTES = {
     "Namespace": "Every namespaced resource lives in a Namespace, which must exist first; "
                  "deleting a Namespace that still holds resources answers `409`.",
     "Role": "A Role is a set of permissions, defined once for the whole installation and "
-            "granted per namespace by RoleBindings. Until the identity issue lands there is "
-            "no authentication: every request acts as the local operator, so Roles change "
-            "nothing yet.",
+            "granted per namespace by RoleBindings or everywhere by ClusterRoleBindings. A "
+            "request is allowed when a rule of one of the caller's roles names its resource "
+            "(a plural such as `tools`, `users` or `tokens`, or `*`) and its verb. The built-in "
+            "roles (reader, writer, approver, admin, worker, agent) are created at first start "
+            "and never overwritten; see docs/security.md.",
     "RoleBinding": "Grants the Role named in `roleRef` to principals, in the binding's namespace "
-                   "only. Like Roles, bindings have no effect until the identity issue lands.",
+                   "only. A principal with no binding in a namespace gets 404 for everything in it.",
+    "ClusterRoleBinding": "Grants the Role named in `roleRef` to principals in every namespace and "
+                          "on cluster resources (namespaces, roles, users, tokens). The first admin "
+                          "is bound by `setup-admin`.",
     "Agent": "A model-driven agent: which model it talks to and which tools it may ask for. "
              "Every tool call it makes still goes through policy.",
     "Tool": "Something a task can run: a program on a worker (`exec`) or an HTTP call through "

@@ -10,6 +10,8 @@ public final class Kinds {
 
     public static final Kind NAMESPACE = new Kind("Namespace", "namespaces", false, List.of("namespace", "ns"));
     public static final Kind ROLE = new Kind("Role", "roles", false, List.of("role"));
+    public static final Kind CLUSTER_ROLE_BINDING = new Kind("ClusterRoleBinding", "clusterrolebindings", false,
+            List.of("clusterrolebinding", "crb"));
     public static final Kind ROLE_BINDING = new Kind("RoleBinding", "rolebindings", true, List.of("rolebinding", "rb"));
     public static final Kind AGENT = new Kind("Agent", "agents", true, List.of("agent"));
     public static final Kind TOOL = new Kind("Tool", "tools", true, List.of("tool"));
@@ -18,7 +20,7 @@ public final class Kinds {
     public static final Kind WORKER = new Kind("Worker", "workers", true, List.of("worker"));
 
     private static final List<Kind> ALL = List.of(
-            NAMESPACE, ROLE, ROLE_BINDING, AGENT, TOOL, POLICY, MODEL_ENDPOINT, WORKER);
+            NAMESPACE, ROLE, CLUSTER_ROLE_BINDING, ROLE_BINDING, AGENT, TOOL, POLICY, MODEL_ENDPOINT, WORKER);
 
     private Kinds() {
     }

@@ -30,6 +30,23 @@ final class Age {
         return s / (365 * 86_400L) + "y";
     }
 
+    /**
+     * An ISO-8601 instant from the identity API relative to now: {@code 5m ago} or {@code in 29d};
+     * {@code absent} when the field is missing (a user who never logged in, a token without expiry).
+     */
+    static String relative(String timestamp, Instant now, String absent) {
+        if (timestamp == null) {
+            return absent;
+        }
+        Instant t;
+        try {
+            t = Instant.parse(timestamp);
+        } catch (DateTimeException e) {
+            return UNKNOWN;
+        }
+        return t.isAfter(now) ? "in " + format(Duration.between(now, t)) : format(Duration.between(t, now)) + " ago";
+    }
+
     /** Age of a resource from {@code metadata.creationTimestamp}. */
     static String of(JsonNode resource, Instant now) {
         Instant created = timestamp(resource, "creationTimestamp");

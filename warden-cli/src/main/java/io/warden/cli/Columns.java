@@ -21,10 +21,15 @@ final class Columns {
     record Column(String header, Function<JsonNode, String> value) {
     }
 
+    private static final Column RULES = new Column("RULES", r -> Integer.toString(r.path("spec").path("rules").size()));
+    private static final Column ROLE = new Column("ROLE", r -> orNone(Json.text(r, "spec", "roleRef", "name")));
+
     private static final Map<Kind, Column> EXTRA = Map.of(
             Kinds.TOOL, new Column("TYPE", r -> orNone(Json.text(r, "spec", "type"))),
-            Kinds.POLICY, new Column("RULES", r -> Integer.toString(r.path("spec").path("rules").size())),
-            Kinds.ROLE_BINDING, new Column("ROLE", r -> orNone(Json.text(r, "spec", "roleRef", "name"))));
+            Kinds.POLICY, RULES,
+            Kinds.ROLE, RULES,
+            Kinds.ROLE_BINDING, ROLE,
+            Kinds.CLUSTER_ROLE_BINDING, ROLE);
 
     private Columns() {
     }

@@ -59,6 +59,12 @@ final class Json {
         return n.isString() ? n.stringValue() : null;
     }
 
+    /** A string, number or boolean field as text ({@code 7}, {@code true}), or null when absent or null. */
+    static String scalar(JsonNode node, String field) {
+        JsonNode n = node.path(field);
+        return n.isValueNode() && !n.isNull() ? n.asString() : null;
+    }
+
     static String pretty(JsonNode node) {
         return PRETTY.writeValueAsString(node);
     }

@@ -26,15 +26,17 @@ final class Session implements AutoCloseable {
     private final Clock clock;
     private final WatchPolicy watchPolicy;
     private final GlobalOptions options;
+    private final Prompter prompter;
 
     private ConfigStore store;
     private CliConfig config;
     private Target target;
     private HttpClient http;
     private WardenClient client;
+    private SecretInput secrets;
 
     Session(Map<String, String> env, Path home, InputStream in, PrintWriter out, PrintWriter err,
-            Clock clock, WatchPolicy watchPolicy, GlobalOptions options) {
+            Clock clock, WatchPolicy watchPolicy, GlobalOptions options, Prompter prompter) {
         this.env = Map.copyOf(env);
         this.home = home;
         this.in = in;
@@ -43,6 +45,7 @@ final class Session implements AutoCloseable {
         this.clock = clock;
         this.watchPolicy = watchPolicy;
         this.options = options;
+        this.prompter = prompter;
     }
 
     InputStream in() {
@@ -67,6 +70,20 @@ final class Session implements AutoCloseable {
 
     GlobalOptions options() {
         return options;
+    }
+
+    /** Passwords from stdin or the terminal; one instance per run, so stdin is read line after line. */
+    SecretInput secrets() {
+        if (secrets == null) {
+            secrets = new SecretInput(in, prompter);
+        }
+        return secrets;
+    }
+
+    /** Keeps the config read at the start of the run in step with what a command saved. */
+    void saveConfig(CliConfig changed) {
+        configStore().save(changed);
+        config = changed;
     }
 
     ConfigStore configStore() {

@@ -70,7 +70,7 @@ record Target(URI server, String namespace, String token, String contextName) {
         return CliException.error("invalid server URL \"" + Text.cell(value) + "\": expected http://HOST:PORT or https://HOST:PORT");
     }
 
-    private static boolean sameOrigin(URI a, URI b) {
+    static boolean sameOrigin(URI a, URI b) {
         return a.getScheme().equalsIgnoreCase(b.getScheme())
                 && a.getHost().equalsIgnoreCase(b.getHost())
                 && port(a) == port(b);

@@ -16,13 +16,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code warden} command line: {@code apply}, {@code get}, {@code delete}, {@code describe},
- * {@code version}, {@code completion} and {@code config}.
+ * {@code version}, {@code completion} and {@code config}; and for identity {@code setup},
+ * {@code login}, {@code logout}, {@code whoami}, {@code users}, {@code tokens} and {@code roles}.
  *
  * <p>Everything the CLI reads from or writes to the outside world comes in through the
  * constructor: the environment, the home directory (for {@code ~/.warden/config.yaml}) and the
- * three standard streams. It never touches {@code System.getenv}, {@code System.out} or
- * {@code System.exit} itself (only {@link #main} does), so a test or the end-to-end suite runs it
- * in-process:
+ * three standard streams. It never touches {@code System.getenv}, {@code System.out},
+ * {@code System.exit} or the terminal itself (only {@link #main} does), so a test or the
+ * end-to-end suite runs it in-process. Without a terminal, commands that need a password take it
+ * from stdin ({@code --password-stdin}) and fail with a usage error otherwise:
  *
  * <pre>{@code
  * ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -50,21 +52,26 @@ public final class WardenCli {
     private final PrintStream stderr;
     private final Clock clock;
     private final WatchPolicy watchPolicy;
+    private final Prompter prompter;
 
     /**
      * @param env    environment variables ({@code WARDEN_SERVER}, {@code WARDEN_CONFIG}); usually {@code System.getenv()}
      * @param home   the user's home directory; the config file is {@code home/.warden/config.yaml} unless {@code WARDEN_CONFIG} is set
-     * @param stdin  read by {@code apply -f -}
+     * @param stdin  read by {@code apply -f -} and {@code --password-stdin}
      * @param stdout command output
      * @param stderr errors, warnings and {@code --verbose} logs
      */
     public WardenCli(Map<String, String> env, Path home, InputStream stdin, PrintStream stdout, PrintStream stderr) {
-        this(env, home, stdin, stdout, stderr, Clock.systemUTC(), WatchPolicy.DEFAULT);
+        this(env, home, stdin, stdout, stderr, Clock.systemUTC(), WatchPolicy.DEFAULT, Prompter.NONE);
     }
 
-    /** For tests: a fixed clock for AGE columns, and watch retries without waiting. */
+    /**
+     * For tests: a fixed clock for AGE columns, watch retries without waiting, and scripted answers
+     * to password prompts. {@link #main} passes the real terminal; the public constructor none,
+     * since an in-process caller has its own streams and nobody sits at the process's terminal.
+     */
     WardenCli(Map<String, String> env, Path home, InputStream stdin, PrintStream stdout, PrintStream stderr,
-              Clock clock, WatchPolicy watchPolicy) {
+              Clock clock, WatchPolicy watchPolicy, Prompter prompter) {
         this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
         this.home = Objects.requireNonNull(home, "home");
         this.stdin = Objects.requireNonNull(stdin, "stdin");
@@ -72,11 +79,12 @@ public final class WardenCli {
         this.stderr = Objects.requireNonNull(stderr, "stderr");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.watchPolicy = Objects.requireNonNull(watchPolicy, "watchPolicy");
+        this.prompter = Objects.requireNonNull(prompter, "prompter");
     }
 
     public static void main(String[] args) {
         int exit = new WardenCli(System.getenv(), Path.of(System.getProperty("user.home")),
-                System.in, System.out, System.err).run(args);
+                System.in, System.out, System.err, Clock.systemUTC(), WatchPolicy.DEFAULT, Prompter.console()).run(args);
         System.exit(exit);
     }
 
@@ -84,7 +92,7 @@ public final class WardenCli {
     public int run(String... args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, stdout.charset()), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, stderr.charset()), true);
-        try (Session session = new Session(env, home, stdin, out, err, clock, watchPolicy, new GlobalOptions())) {
+        try (Session session = new Session(env, home, stdin, out, err, clock, watchPolicy, new GlobalOptions(), prompter)) {
             return commandLine(session).execute(args);
         } finally {
             out.flush();
@@ -101,6 +109,13 @@ public final class WardenCli {
         cl.addSubcommand(new VersionCommand(session));
         cl.addSubcommand(new CompletionCommand(session));
         cl.addSubcommand(new ConfigCommand(session));
+        cl.addSubcommand(new SetupCommand(session));
+        cl.addSubcommand(new LoginCommand(session));
+        cl.addSubcommand(new LogoutCommand(session));
+        cl.addSubcommand(new WhoamiCommand(session));
+        cl.addSubcommand(new UsersCommand(session));
+        cl.addSubcommand(new TokensCommand(session));
+        cl.addSubcommand(new RolesCommand(session));
         // Settings apply to the subcommands added so far, so they come last.
         cl.setOut(session.out());
         cl.setErr(session.err());

@@ -98,6 +98,35 @@ final class WardenClient {
         return object(send(request(uri("/v1/version", Map.of())).timeout(REQUEST_TIMEOUT).GET()));
     }
 
+    /** Whether a request carries the context's token; setup and login must not send a stale one. */
+    enum Auth { BEARER, NONE }
+
+    /**
+     * POSTs a JSON body (null: an empty body) to an API path such as {@code /v1/auth/token}. The
+     * body may hold a password: it is never logged, and the caller wipes it after this returns.
+     */
+    ObjectNode post(String path, byte[] body, Auth auth) {
+        HttpRequest.Builder builder = request(uri(path, Map.of()), auth).timeout(REQUEST_TIMEOUT);
+        if (body == null) {
+            builder.POST(HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        }
+        HttpResponse<byte[]> response = send(builder);
+        // Actions such as disable answer with the user or with nothing; both are a success.
+        return response.body().length == 0 ? Json.JSON.createObjectNode() : object(response);
+    }
+
+    /** GETs a JSON object from an API path that is not a resource, such as {@code /v1/auth/whoami}. */
+    ObjectNode get(String path, Map<String, String> query) {
+        return object(send(request(uri(path, query)).timeout(REQUEST_TIMEOUT).GET()));
+    }
+
+    /** DELETEs an API path that is not a resource, such as {@code /v1/tokens/{id}}. */
+    void delete(String path) {
+        send(request(uri(path, Map.of())).timeout(REQUEST_TIMEOUT).DELETE());
+    }
+
     /**
      * Opens a watch and returns the event stream. No request timeout: the stream is meant to stay
      * open; {@link Watcher} notices a silent connection through the server's keep-alives.
@@ -135,10 +164,15 @@ final class WardenClient {
     }
 
     private HttpRequest.Builder request(URI uri) {
+        return request(uri, Auth.BEARER);
+    }
+
+    /** Headers are never logged, so the Authorization header cannot reach a --verbose log. */
+    private HttpRequest.Builder request(URI uri, Auth auth) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .header("Accept", "application/json")
                 .header("User-Agent", userAgent);
-        if (target.token() != null) {
+        if (auth == Auth.BEARER && target.token() != null) {
             builder.header("Authorization", "Bearer " + target.token());
         }
         return builder;

@@ -36,6 +36,7 @@ final class CliRunner {
     private final Map<String, String> env = new HashMap<>();
     private WatchPolicy watchPolicy = FAST_WATCH;
     private String stdin = "";
+    private Prompter prompter = Prompter.NONE;
 
     CliRunner(Path home) {
         this.home = home;
@@ -56,6 +57,12 @@ final class CliRunner {
         return this;
     }
 
+    /** Answers prompts as a terminal would; without this call there is no terminal. */
+    CliRunner prompter(Prompter prompter) {
+        this.prompter = prompter;
+        return this;
+    }
+
     Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -63,7 +70,7 @@ final class CliRunner {
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
-                Clock.fixed(NOW, ZoneOffset.UTC), watchPolicy)
+                Clock.fixed(NOW, ZoneOffset.UTC), watchPolicy, prompter)
                 .run(args);
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -21,16 +21,44 @@ final class Cli {
         }
     }
 
-    private final String server;
+    static final String ADMIN = "admin";
+    static final String ADMIN_PASSWORD = "end-to-end-admin-password";
+
+    private final Map<String, String> env;
     private final Path home;
 
     Cli(String server) {
-        this.server = server;
+        this(Map.of("WARDEN_SERVER", server));
+    }
+
+    Cli(Map<String, String> env) {
+        this.env = Map.copyOf(env);
         try {
             this.home = Files.createTempDirectory("warden-cli-home-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A CLI logged in as the admin of the server whose data directory is given: sets the server
+     * up first when it still has its setup token, the way an operator would.
+     */
+    static Cli admin(String server, Path dataDir) {
+        Cli cli = new Cli(server);
+        Path token = dataDir.resolve("setup-token");
+        if (Files.exists(token)) {
+            Result setup = cli.runWithInput(ADMIN_PASSWORD + "\n", "setup", "--token-file", token.toString(),
+                    "--username", ADMIN, "--password-stdin");
+            if (setup.exit() != 0) {
+                throw new IllegalStateException("setup failed: " + setup);
+            }
+        }
+        Result login = cli.runWithInput(ADMIN_PASSWORD + "\n", "login", "--username", ADMIN, "--password-stdin");
+        if (login.exit() != 0) {
+            throw new IllegalStateException("login failed: " + login);
+        }
+        return cli;
     }
 
     Result run(String... args) {
@@ -40,7 +68,7 @@ final class Cli {
     Result runWithInput(String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new WardenCli(Map.of("WARDEN_SERVER", server), home,
+        int exit = new WardenCli(env, home,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
                 .run(args);

@@ -32,7 +32,7 @@ abstract class CliEndToEndContract {
     @BeforeAll
     void start() throws Exception {
         server = ServerProcess.start(ServerProcess.freePort(), serverArgs(database()));
-        cli = new Cli(server.server());
+        cli = Cli.admin(server.server(), database().dataDir());
     }
 
     static List<String> serverArgs(TestDatabase db) {
@@ -125,6 +125,16 @@ abstract class CliEndToEndContract {
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).contains("b-tools.yaml").contains("document 2").contains("spec.timeoutSeconds");
         assertThat(cli.run("get", "tool", "broken", "-n", "broken-demo").exit()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutCredentialsNothingIsServed() {
+        var anonymous = new Cli(server.server()).run("get", "tools", "-n", "demo");
+        assertThat(anonymous.exit()).isEqualTo(1);
+        assertThat(anonymous.err()).containsIgnoringCase("unauthenticated");
+        var whoami = cli.run("whoami");
+        assertThat(whoami.exit()).as(whoami.toString()).isZero();
+        assertThat(whoami.out()).contains("admin");
     }
 
     @Test

@@ -27,6 +27,8 @@ class DevLauncherTest {
                 .directory(Files.createTempDirectory("warden-dev-cwd-").toFile())
                 .redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("WARDEN_"));
+        Path config = Files.createTempDirectory("warden-dev-config-").resolve("config.yaml");
+        pb.environment().put("WARDEN_CONFIG", config.toString());
         Process dev = pb.start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         StringBuilder all = new StringBuilder();
@@ -59,14 +61,17 @@ class DevLauncherTest {
             Path dataDir = Path.of(m.group(2).strip());
             assertThat(dataDir).exists();
 
-            var tools = new Cli(m.group(1)).run("get", "tools", "-n", "demo", "-o", "name");
+            String adminLine = lines.poll(10, TimeUnit.SECONDS);
+            assertThat(adminLine).as("the generated admin credentials are printed").startsWith("Admin: admin / ");
+            // The CLI was logged in by `dev` itself: its config now holds a "dev" context with a token.
+            var tools = new Cli(java.util.Map.of("WARDEN_CONFIG", config.toString())).run("get", "tools", "-n", "demo", "-o", "name");
             assertThat(tools.exit()).as(tools.toString()).isZero();
             assertThat(tools.out()).contains("git-clone");
 
             dev.destroy(); // SIGTERM, as a service manager or Ctrl-C would send
             assertThat(dev.waitFor(60, TimeUnit.SECONDS)).as("stops by itself after SIGTERM").isTrue();
             assertThat(dataDir).as("--ephemeral data removed").doesNotExist();
-            var after = new Cli(m.group(1)).run("get", "tools", "-n", "demo");
+            var after = new Cli(java.util.Map.of("WARDEN_CONFIG", config.toString())).run("get", "tools", "-n", "demo");
             assertThat(after.exit()).as("server is gone").isEqualTo(1);
         } finally {
             dev.descendants().forEach(ProcessHandle::destroyForcibly);

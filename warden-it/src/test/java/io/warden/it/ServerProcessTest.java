@@ -18,17 +18,18 @@ class ServerProcessTest {
     static void restartKeepsResources(TestDatabase db) throws Exception {
         List<String> args = CliEndToEndContract.serverArgs(db);
         int port = ServerProcess.freePort();
+        Cli cli;
         try (ServerProcess first = ServerProcess.start(port, args)) {
-            Cli cli = new Cli(first.server());
+            cli = Cli.admin(first.server(), db.dataDir());
             var applied = cli.run("apply", "-f", CliEndToEndContract.EXAMPLES.toString());
             assertThat(applied.exit()).as(applied.toString()).isZero();
             first.stopCleanly();
         }
         try (ServerProcess second = ServerProcess.start(port, args)) {
-            var got = new Cli(second.server()).run("get", "tools", "-n", "demo", "-o", "name");
+            var got = cli.run("get", "tools", "-n", "demo", "-o", "name");
             assertThat(got.exit()).as(got.toString()).isZero();
             assertThat(got.out()).contains("git-clone").contains("http-status");
-            var again = new Cli(second.server()).run("apply", "-f", CliEndToEndContract.EXAMPLES.toString());
+            var again = cli.run("apply", "-f", CliEndToEndContract.EXAMPLES.toString());
             assertThat(again.out().lines().toList()).hasSize(4).allMatch(l -> l.endsWith("unchanged"));
         }
     }
@@ -81,13 +82,13 @@ class ServerProcessTest {
     }
 
     @Test
-    void aNonLoopbackAddressIsRefusedAtStart() throws Exception {
+    void aNonLoopbackAddressWithoutTlsIsRefusedAtStart() throws Exception {
         Path dir = Files.createTempDirectory("warden-bind-").resolve("data");
         Process p = ServerProcess.launch(List.of("--data-dir", dir.toString(), "--bind", "0.0.0.0",
                 "--port", Integer.toString(ServerProcess.freePort())), Map.of());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exits by itself").isTrue();
         assertThat(p.exitValue()).isNotZero();
-        assertThat(Files.readString(ServerProcess.logOf(p))).contains("loopback only");
+        assertThat(Files.readString(ServerProcess.logOf(p))).contains("without TLS");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.warden.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -14,7 +15,10 @@ public record WardenProperties(
         @DefaultValue("8080") int port,
         @DefaultValue Db db,
         @DefaultValue Limits limits,
-        @DefaultValue Watch watch) {
+        @DefaultValue Watch watch,
+        @DefaultValue Identity identity,
+        @DefaultValue Edge edge,
+        @DefaultValue Tls tls) {
 
     /** Database: the embedded SQLite file unless {@code url} names a PostgreSQL database. */
     public record Db(String url, String username, String password, @DefaultValue("10") int poolSize) {
@@ -30,6 +34,36 @@ public record WardenProperties(
             @DefaultValue("64") int maxJsonDepth,
             @DefaultValue("262144") int maxStringLength,
             @DefaultValue("1000") int maxListLimit) {
+    }
+
+    /** Sessions, tokens and login throttling. */
+    public record Identity(
+            @DefaultValue("30m") Duration sessionIdleTimeout,
+            @DefaultValue("12h") Duration sessionAbsoluteTimeout,
+            @DefaultValue("30d") Duration tokenDefaultTtl,
+            @DefaultValue("365d") Duration tokenMaxTtl,
+            @DefaultValue("5") int lockoutThreshold,
+            @DefaultValue("15m") Duration lockoutMax) {
+    }
+
+    /** A token bucket: {@code perMinute} sustained, {@code burst} at once. */
+    public record RateLimit(int perMinute, int burst) {
+    }
+
+    /** The network edge: proxies whose X-Forwarded-For is believed, CORS, rate limits. */
+    public record Edge(
+            @DefaultValue List<String> trustedProxies,
+            @DefaultValue List<String> corsAllowedOrigins,
+            @DefaultValue RateLimit credentialRateLimit,
+            @DefaultValue RateLimit apiRateLimit) {
+    }
+
+    /** TLS from PEM files; without it the server listens on loopback only unless insecureHttp. */
+    public record Tls(String cert, String key, @DefaultValue("false") boolean insecureHttp) {
+
+        public boolean enabled() {
+            return cert != null && !cert.isBlank();
+        }
     }
 
     /** Watch streams: how often to look for changes made by other replicas, and keep-alives. */

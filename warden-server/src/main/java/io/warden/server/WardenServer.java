@@ -23,7 +23,14 @@ public class WardenServer {
             "--port", "warden.port",
             "--db-url", "warden.db.url",
             "--db-username", "warden.db.username",
-            "--max-body-size", "warden.limits.max-body-size");
+            "--max-body-size", "warden.limits.max-body-size",
+            "--tls-cert", "warden.tls.cert",
+            "--tls-key", "warden.tls.key",
+            "--trusted-proxies", "warden.edge.trusted-proxies",
+            "--cors-allowed-origins", "warden.edge.cors-allowed-origins");
+
+    /** Flags that take no value. */
+    static final Map<String, String> SWITCHES = Map.of("--insecure-http", "warden.tls.insecure-http");
 
     public static void main(String[] args) {
         List<String> springArgs;
@@ -58,6 +65,10 @@ public class WardenServer {
                 out.add(arg);
                 continue;
             }
+            if (SWITCHES.containsKey(arg)) {
+                out.add("--" + SWITCHES.get(arg) + "=true");
+                continue;
+            }
             int eq = arg.indexOf('=');
             String flag = eq > 0 ? arg.substring(0, eq) : arg;
             String property = FLAGS.get(flag);
@@ -81,7 +92,12 @@ public class WardenServer {
         out.println("""
                 Usage: warden server [options]
                   --data-dir DIR        data directory (default $WARDEN_HOME, else ~/.warden)
-                  --bind ADDRESS        address to listen on (default 127.0.0.1; loopback only for now)
+                  --bind ADDRESS        address to listen on (default 127.0.0.1); any other address needs TLS
+                  --tls-cert FILE       PEM certificate (chain): serve HTTPS
+                  --tls-key FILE        PEM private key of --tls-cert
+                  --insecure-http       allow plain HTTP on a non-loopback address (warns every hour)
+                  --trusted-proxies L   comma-separated CIDRs whose X-Forwarded-For is believed
+                  --cors-allowed-origins L  comma-separated origins allowed cross-origin (default none)
                   --port N              port (default 8080)
                   --db-url URL          jdbc:postgresql://... (default: SQLite in the data directory)
                   --db-username NAME    PostgreSQL user (password: WARDEN_DB_PASSWORD)

@@ -26,7 +26,8 @@ class ArchitectureTest {
 
     @Test
     void onlyStorageOwnersTouchSql() {
-        noClasses().that().resideOutsideOfPackages("io.warden.server.resources..", "io.warden.server.storage..",
+        noClasses().that().resideOutsideOfPackages("io.warden.server.resources..", "io.warden.server.identity..",
+                        "io.warden.server.storage..",
                         "io.warden.server.system..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "java.sql..")
                 .check(SERVER);

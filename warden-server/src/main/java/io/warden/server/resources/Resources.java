@@ -189,6 +189,27 @@ public class Resources {
         return new Page(picked.stream().map(StoredResource::toResource).toList(), version, next);
     }
 
+    /** Every resource of a kind in a namespace, by name; empty when the namespace does not exist. */
+    public List<Resource> all(Kind kind, String namespace) {
+        if (kind.namespaced() && store.find(Kinds.NAMESPACE, "", namespace).isEmpty()) {
+            return List.of();
+        }
+        List<Resource> out = new ArrayList<>();
+        String after = "";
+        while (true) {
+            List<StoredResource> batch = store.page(kind, namespace, after, 500);
+            batch.forEach(r -> out.add(r.toResource()));
+            if (batch.size() < 500) {
+                return out;
+            }
+            after = batch.getLast().name();
+        }
+    }
+
+    public Optional<Resource> find(Kind kind, String namespace, String name) {
+        return store.find(kind, namespace, name).map(StoredResource::toResource);
+    }
+
     /** The latest resourceVersion handed out. */
     public long currentVersion() {
         return store.currentVersion();

@@ -16,8 +16,6 @@ import org.springframework.web.servlet.HandlerMapping;
 @Component
 class AccessInterceptor implements HandlerInterceptor {
 
-    static final String CALLER = AccessInterceptor.class.getName() + ".caller";
-
     private final AccessPolicy policy;
 
     AccessInterceptor(AccessPolicy policy) {
@@ -36,11 +34,12 @@ class AccessInterceptor implements HandlerInterceptor {
         @SuppressWarnings("unchecked")
         Map<String, String> vars = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
         Map<String, String> v = vars == null ? Map.of() : vars;
-        Caller caller = Caller.LOCAL_OPERATOR;
-        request.setAttribute(CALLER, caller);
-        AccessRequest ask = new AccessRequest(caller, requires.value(), v.get("plural"), v.get("ns"), v.get("name"));
+        String resource = requires.resource().isEmpty() ? v.get("plural") : requires.resource();
+        AccessRequest ask = new AccessRequest(AuthenticationFilter.callerOf(request), requires.value(), resource,
+                v.get("ns"), v.get("name"));
         return switch (policy.decide(ask)) {
             case AccessPolicy.Allow allow -> true;
+            case AccessPolicy.Unauthenticated u -> throw ApiProblem.unauthenticated();
             case AccessPolicy.Deny deny when deny.hide() -> throw ApiProblem.notFound("not found");
             case AccessPolicy.Deny deny -> throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", deny.reason());
         };

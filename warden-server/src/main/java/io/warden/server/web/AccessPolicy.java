@@ -1,8 +1,8 @@
 package io.warden.server.web;
 
 /**
- * The single access decision point of the API. The identity issue replaces the interim
- * implementation with role bindings; the pipeline around it stays as it is.
+ * The single access decision point of the API: every handler's declared {@link Verb} is
+ * decided here, deny by default.
  */
 public interface AccessPolicy {
 
@@ -12,6 +12,10 @@ public interface AccessPolicy {
     }
 
     record Allow() implements Decision {
+    }
+
+    /** No identity: 401. */
+    record Unauthenticated() implements Decision {
     }
 
     /** Refused; {@code hide} answers 404 instead of 403 so a namespace's existence does not leak. */

@@ -41,7 +41,11 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem e, HttpServletRequest request) {
-        return respond(problems.of(e, request), HttpHeaders.EMPTY);
+        HttpHeaders headers = new HttpHeaders();
+        if (e.retryAfterSeconds() >= 0) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        }
+        return respond(problems.of(e, request), headers);
     }
 
     @ExceptionHandler(BodyLimitFilter.BodyTooLargeException.class)

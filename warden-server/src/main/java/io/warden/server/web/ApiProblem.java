@@ -16,6 +16,7 @@ public class ApiProblem extends RuntimeException {
     private final String type;
     private final String title;
     private final transient List<FieldError> errors;
+    private long retryAfterSeconds = -1;
 
     public ApiProblem(HttpStatus status, String type, String title, String detail, List<FieldError> errors) {
         super(detail, null, false, false);
@@ -33,6 +34,15 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(HttpStatus.BAD_REQUEST, "bad-request", "Bad request", detail);
     }
 
+    public static ApiProblem unauthenticated() {
+        return new ApiProblem(HttpStatus.UNAUTHORIZED, "unauthenticated", "Unauthenticated",
+                "send a valid API token (Authorization: Bearer ...) or log in");
+    }
+
+    public static ApiProblem forbidden(String detail) {
+        return new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
+    }
+
     public static ApiProblem notFound(String detail) {
         return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Not found", detail);
     }
@@ -44,6 +54,16 @@ public class ApiProblem extends RuntimeException {
     public static ApiProblem invalid(String title, List<FieldError> errors) {
         String detail = errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid";
         return new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "invalid-manifest", title, detail, errors);
+    }
+
+    /** Adds a Retry-After header to the answer. */
+    public ApiProblem retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public HttpStatus status() {

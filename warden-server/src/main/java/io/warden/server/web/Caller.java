@@ -1,10 +1,46 @@
 package io.warden.server.web;
 
 /**
- * Who is making a request. Until the identity issue adds authentication, every request comes
- * from the local operator, which is safe only because the server listens on loopback alone.
+ * Who is making a request, as the authentication filter established it: a user (through a
+ * session or a personal token), a scoped API token, or nobody.
  */
-public record Caller(String kind, String id) {
+public record Caller(String username, String userId, Credential credential) {
 
-    public static final Caller LOCAL_OPERATOR = new Caller("local", "operator");
+    public static final Caller ANONYMOUS = new Caller(null, null, new Credential.None());
+
+    /** How the caller proved who it is. */
+    public sealed interface Credential {
+        record None() implements Credential {
+        }
+
+        /**
+         * A console session; {@code idHash} is the stored SHA-256 of the cookie value and
+         * {@code csrfToken} the value state-changing requests must echo (derived from the session
+         * secret, so a planted cookie pair cannot forge it).
+         */
+        record Session(String idHash, String csrfToken) implements Credential {
+        }
+
+        /** An API token acting as its owner with all the owner's bindings. */
+        record PersonalToken(String id, String name) implements Credential {
+        }
+
+        /** An API token limited to one role, in one namespace or (namespace null) cluster-wide. */
+        record ScopedToken(String id, String name, String role, String namespace) implements Credential {
+        }
+    }
+
+    public boolean authenticated() {
+        return !(credential instanceof Credential.None);
+    }
+
+    /** {@code session} or {@code token}, for logs and whoami. */
+    public String via() {
+        return switch (credential) {
+            case Credential.None n -> "none";
+            case Credential.Session s -> "session";
+            case Credential.PersonalToken t -> "token";
+            case Credential.ScopedToken t -> "token";
+        };
+    }
 }

@@ -28,6 +28,7 @@ public final class ProblemErrorReportValve extends ErrorReportValve {
             response.setContentType(Problems.MEDIA_TYPE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             response.setHeader(RequestIds.HEADER, id);
+            SecurityHeaders.apply(response::setHeader, request.isSecure());
             Writer writer = response.getReporter();
             if (writer != null) {
                 writer.write(json);

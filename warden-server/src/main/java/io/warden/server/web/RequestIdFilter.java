@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -35,11 +34,8 @@ class RequestIdFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String given = request.getHeader(RequestIds.HEADER);
-        String id = RequestIds.isWellFormed(given) ? given : UUID.randomUUID().toString();
-        request.setAttribute(RequestIds.ATTRIBUTE, id);
+        String id = RequestIds.ensure(request, response);
         request.setAttribute(RequestIds.ORIGINAL_PATH, request.getRequestURI());
-        response.setHeader(RequestIds.HEADER, id);
         long start = clock.millis();
         MDC.put(RequestIds.MDC_KEY, id);
         try {

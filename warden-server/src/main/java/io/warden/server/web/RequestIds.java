@@ -20,6 +20,22 @@ public final class RequestIds {
         return id != null && WELL_FORMED.matcher(id).matches();
     }
 
+    /**
+     * Gives the request its id if it has none yet (taken from a well-formed header, else new) and
+     * puts it on the response; returns it.
+     */
+    static String ensure(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response) {
+        Object existing = request.getAttribute(ATTRIBUTE);
+        if (existing != null) {
+            return existing.toString();
+        }
+        String given = request.getHeader(HEADER);
+        String id = isWellFormed(given) ? given : java.util.UUID.randomUUID().toString();
+        request.setAttribute(ATTRIBUTE, id);
+        response.setHeader(HEADER, id);
+        return id;
+    }
+
     /** The id of the request being served (set by the first filter). */
     public static String of(HttpServletRequest request) {
         Object id = request.getAttribute(ATTRIBUTE);

@@ -17,10 +17,27 @@ public final class Api {
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String token;
+    private final HttpClient http;
 
     Api(URI base) {
+        this(base, null, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    private Api(URI base, String token, HttpClient http) {
         this.base = base;
+        this.token = token;
+        this.http = http;
+    }
+
+    /** The same server, calling with this API token. */
+    public Api withToken(String token) {
+        return new Api(base, token, http);
+    }
+
+    /** The same server, calling without any credential. */
+    public Api anonymous() {
+        return new Api(base, null, http);
     }
 
     public URI base() {
@@ -38,7 +55,13 @@ public final class Api {
     }
 
     public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
+    }
+
+    public Reply post(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     public Reply get(String path) {

@@ -86,6 +86,15 @@ class IdentityController {
 
     // --- bootstrap, login, logout -------------------------------------------------------------
 
+    private record LoggedIn(Body body, User user) {
+    }
+
+    /** A username and password from the body, checked with backoff per client address. */
+    private LoggedIn passwordLogin(byte[] raw, String contentType, HttpServletRequest request) {
+        Body b = body(raw, contentType);
+        return new LoggedIn(b, accounts.login(b.text("username"), b.secret("password"), clients.of(request)));
+    }
+
     @Requires(Verb.PUBLIC)
     @PostMapping("/v1/setup")
     ResponseEntity<Map<String, String>> setup(@RequestBody(required = false) byte[] raw,
@@ -100,8 +109,7 @@ class IdentityController {
     ResponseEntity<Map<String, Object>> login(@RequestBody(required = false) byte[] raw,
             @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
             HttpServletRequest request) {
-        Body b = body(raw, contentType);
-        User user = accounts.login(b.text("username"), b.secret("password"), clients.of(request));
+        User user = passwordLogin(raw, contentType, request).user();
         Credentials.NewSession session = credentials.openSession(user);
         Duration maxAge = Duration.between(accounts.now(), session.expiresAt());
         ResponseCookie cookie = ResponseCookie.from(sessionCookie, session.cookieValue())
@@ -119,8 +127,9 @@ class IdentityController {
     ResponseEntity<Map<String, Object>> personalToken(@RequestBody(required = false) byte[] raw,
             @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
             HttpServletRequest request) {
-        Body b = body(raw, contentType);
-        User user = accounts.login(b.text("username"), b.secret("password"), clients.of(request));
+        LoggedIn in = passwordLogin(raw, contentType, request);
+        Body b = in.body();
+        User user = in.user();
         Credentials.IssuedToken issued = credentials.issue(user.id(), user.username(), b.text("name"), true, null, null,
                 b.text("ttl"));
         Map<String, Object> out = new LinkedHashMap<>();

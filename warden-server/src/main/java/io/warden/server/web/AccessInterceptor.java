@@ -39,7 +39,7 @@ class AccessInterceptor implements HandlerInterceptor {
                 v.get("ns"), v.get("name"));
         return switch (policy.decide(ask)) {
             case AccessPolicy.Allow allow -> true;
-            case AccessPolicy.Unauthenticated u -> throw ApiProblem.unauthenticated();
+            case AccessPolicy.Unauthenticated u -> throw AuthenticationFilter.authenticationProblem(request);
             case AccessPolicy.Deny deny when deny.hide() -> throw ApiProblem.notFound("not found");
             case AccessPolicy.Deny deny -> throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", deny.reason());
         };

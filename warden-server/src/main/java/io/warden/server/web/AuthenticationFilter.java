@@ -27,6 +27,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     public static final String CSRF_COOKIE = "XSRF-TOKEN";
     public static final String CSRF_HEADER = "X-XSRF-TOKEN";
     private static final String CALLER = AuthenticationFilter.class.getName() + ".caller";
+    private static final String AUTH_PROBLEM = AuthenticationFilter.class.getName() + ".problem";
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
     private final Authenticator authenticator;
@@ -42,6 +43,11 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         return request.getAttribute(CALLER) instanceof Caller c ? c : Caller.ANONYMOUS;
     }
 
+    /** Why the credential a request carried was refused, if it carried a bad one. */
+    static ApiProblem authenticationProblem(HttpServletRequest request) {
+        return request.getAttribute(AUTH_PROBLEM) instanceof ApiProblem p ? p : ApiProblem.unauthenticated();
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -49,8 +55,10 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         try {
             caller = authenticator.authenticate(request);
         } catch (ApiProblem p) {
-            problems.write(response, problems.of(p, request));
-            return;
+            // Continue as anonymous so the rate limit (per client address for anonymous callers)
+            // applies to credential guessing too; the access check answers 401 with this problem.
+            request.setAttribute(AUTH_PROBLEM, p);
+            caller = Caller.ANONYMOUS;
         }
         if (caller.credential() instanceof Caller.Credential.Session session && !SAFE.contains(request.getMethod())
                 && !csrfTokenMatches(request, session.csrfToken())) {

@@ -78,6 +78,23 @@ public final class ClientAddress {
         return false;
     }
 
+    /**
+     * The unit a rate limit counts: the address, or for IPv6 its /64, since one client usually
+     * holds a whole /64 and could otherwise take a fresh bucket per address.
+     */
+    static String rateKey(String address) {
+        InetAddress a = literal(address);
+        if (a == null || a.getAddress().length != 16) {
+            return address;
+        }
+        byte[] b = a.getAddress();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i += 2) {
+            sb.append(String.format("%02x%02x:", b[i], b[i + 1]));
+        }
+        return sb.append(":/64").toString();
+    }
+
     public String of(HttpServletRequest request) {
         String peer = request.getRemoteAddr();
         InetAddress peerAddress = literal(peer);

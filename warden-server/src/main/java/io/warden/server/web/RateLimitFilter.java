@@ -72,11 +72,12 @@ class RateLimitFilter extends OncePerRequestFilter {
         // The servlet path is decoded and stripped of ;parameters, as the dispatcher routes it:
         // /v1/auth/%6Cogin;x=1 must count against the login limit like /v1/auth/login.
         if (CREDENTIAL_PATHS.contains(routedPath(request))) {
-            key = "ip:" + clients.of(request);
+            key = "ip:" + ClientAddress.rateKey(clients.of(request));
             limit = credentialLimit;
         } else {
             Caller caller = AuthenticationFilter.callerOf(request);
-            key = caller.authenticated() ? "user:" + caller.username() + ":" + caller.via() : "ip:" + clients.of(request);
+            key = caller.authenticated() ? "user:" + caller.username() + ":" + caller.via()
+                    : "ip:" + ClientAddress.rateKey(clients.of(request));
             limit = apiLimit;
         }
         ConsumptionProbe probe = bucket(key, limit).tryConsumeAndReturnRemaining(1);

@@ -218,4 +218,11 @@ class ClientAddressTest {
         // Behind a unix socket or an odd connector: nothing to trust, the header stays ignored.
         assertThat(trusting("10.0.0.0/8").of(from("proxy.local", "203.0.113.1"))).isEqualTo("proxy.local");
     }
+
+    @Test
+    void rateLimitsCountAnIpv6ClientByItsSlash64() {
+        assertThat(ClientAddress.rateKey("2001:db8:1:2:aaaa::1")).isEqualTo(ClientAddress.rateKey("2001:db8:1:2:bbbb::9"));
+        assertThat(ClientAddress.rateKey("2001:db8:1:2::1")).isNotEqualTo(ClientAddress.rateKey("2001:db8:1:3::1"));
+        assertThat(ClientAddress.rateKey("10.0.0.1")).isEqualTo("10.0.0.1");
+    }
 }

@@ -17,7 +17,7 @@ class CoreArchitectureTest {
     @Test
     void coreDependsOnTheApiAndSmallLibrariesOnly() {
         classes().should().onlyDependOnClassesThat().resideInAnyPackage("io.warden.core..", "io.warden.api..",
-                "java..", "tools.jackson..", "com.fasterxml.jackson.annotation..", "com.networknt.schema..",
+                "java..", "javax.crypto..", "tools.jackson..", "com.fasterxml.jackson.annotation..", "com.networknt.schema..",
                 "org.bouncycastle..")
                 .check(CORE);
     }

@@ -23,6 +23,14 @@ public enum Database {
         return id;
     }
 
+    /**
+     * Suffix that locks the selected rows until the transaction ends. SQLite has no row locks
+     * and needs none: its IMMEDIATE transactions already hold the single write lock.
+     */
+    public String forUpdate() {
+        return this == POSTGRESQL ? " FOR UPDATE" : "";
+    }
+
     static Database of(WardenProperties.Db db) {
         if (!db.isPostgres()) {
             return SQLITE;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,15 +20,25 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The audit ledger's facade: {@link #append} returns once the event is durable in its hash
- * chain. Appends are group-committed: one appender drains everything waiting, seals it chain by
- * chain and commits it in a single transaction, so concurrent producers share one commit instead
- * of paying one each. If the event cannot be made durable the caller gets 503.
+ * The audit ledger's facade.
+ *
+ * <ul>
+ *   <li>{@link #record} stages an event inside the caller's transaction: the event and the change
+ *       it describes commit together or not at all (a failure to stage is a 503 and rolls the
+ *       change back).</li>
+ *   <li>{@link #append} records an event that has no transaction of its own (a refused login,
+ *       say) and returns once it is sealed in its chain.</li>
+ * </ul>
+ * One appender seals everything waiting (staged rows and appended events) chain by chain in a
+ * single transaction: group commit, so concurrent producers share one commit.
  */
 @Service
 public class AuditLog implements SmartLifecycle {
@@ -41,6 +52,9 @@ public class AuditLog implements SmartLifecycle {
     private record Pending(Event event, CompletableFuture<AuditRecord> done) {
     }
 
+    /** Queued after a staging transaction commits, to wake the appender. */
+    private static final Pending NUDGE = new Pending(null, null);
+
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final int MAX_BATCH = 1000;
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -50,6 +64,8 @@ public class AuditLog implements SmartLifecycle {
     private final Clock clock;
     private final Chain chain;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+    /** Futures of staged events, by their staging id, completed once sealed. */
+    private final Map<Long, CompletableFuture<AuditRecord>> staged = new ConcurrentHashMap<>();
     private volatile Thread appender;
 
     AuditLog(AuditStore store, TransactionTemplate tx, Clock clock, DataDirectory dataDir) {
@@ -75,6 +91,56 @@ public class AuditLog implements SmartLifecycle {
         }
     }
 
+    /**
+     * Stages an event in the transaction the caller is in. Returns a future completed once the
+     * event is sealed in its chain (after that transaction commits); see {@link #settle}.
+     *
+     * @throws ApiProblem 503 when the event cannot be written: the caller's transaction then rolls back
+     */
+    public CompletableFuture<AuditRecord> record(Event event) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("record() belongs inside the transaction of the change it describes");
+        }
+        long id;
+        try {
+            id = store.insertPending(event, clock.millis());
+        } catch (DataAccessException e) {
+            log.error("audit event could not be staged", e);
+            throw unavailable();
+        }
+        CompletableFuture<AuditRecord> done = new CompletableFuture<>();
+        staged.put(id, done);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status == STATUS_COMMITTED) {
+                    queue.offer(NUDGE);
+                } else {
+                    staged.remove(id);
+                    done.cancel(false);
+                }
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Waits (briefly) for staged events to be sealed, so a response follows its audit record. The
+     * events are durable already; if sealing is slow they are sealed later, so this never fails.
+     */
+    public void settle(List<CompletableFuture<AuditRecord>> events) {
+        for (CompletableFuture<AuditRecord> f : events) {
+            try {
+                f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+                log.warn("a staged audit event is not sealed yet; the appender will seal it");
+            }
+        }
+    }
+
     /** Reads a chain's records after a sequence number, in order (for verification and queries). */
     public List<AuditRecord> records(String chainName, long afterSeq, int limit) {
         return store.records(chainName, afterSeq, limit);
@@ -94,22 +160,45 @@ public class AuditLog implements SmartLifecycle {
         List<Pending> batch = new ArrayList<>();
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                batch.add(queue.take());
+                Pending first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null && !store.anyPending()) {
+                    continue; // idle; staged rows left by a crash or another replica are found here
+                }
+                if (first != null) {
+                    batch.add(first);
+                }
             } catch (InterruptedException e) {
                 break;
+            } catch (RuntimeException e) {
+                log.warn("audit appender could not look for staged events", e);
+                continue;
             }
             queue.drainTo(batch, MAX_BATCH - 1);
+            batch.removeIf(p -> p == NUDGE);
             commit(batch);
             batch.clear();
         }
         for (Pending p; (p = queue.poll()) != null; ) {
-            p.done().completeExceptionally(new IllegalStateException("stopping"));
+            if (p != NUDGE) {
+                p.done().completeExceptionally(new IllegalStateException("stopping"));
+            }
         }
     }
 
-    private void commit(List<Pending> batch) {
+    private void commit(List<Pending> direct) {
+        List<Pending> batch = new ArrayList<>();
+        List<Long> stagedIds = new ArrayList<>();
         try {
             List<AuditRecord> sealed = tx.execute(s -> {
+                batch.clear();
+                stagedIds.clear();
+                for (AuditStore.PendingRow row : store.lockPending(MAX_BATCH)) {
+                    store.deletePending(row.id());
+                    stagedIds.add(row.id());
+                    CompletableFuture<AuditRecord> done = staged.get(row.id());
+                    batch.add(new Pending(row.event(), done == null ? new CompletableFuture<>() : done));
+                }
+                batch.addAll(direct);
                 long now = clock.millis();
                 Map<String, AuditStore.Head> heads = new LinkedHashMap<>();
                 List<AuditRecord> out = new ArrayList<>(batch.size());
@@ -127,12 +216,14 @@ public class AuditLog implements SmartLifecycle {
                 heads.forEach(store::moveHead);
                 return out;
             });
+            stagedIds.forEach(staged::remove);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(sealed.get(i));
             }
         } catch (RuntimeException e) {
-            log.error("audit batch of {} events could not be committed", batch.size(), e);
-            batch.forEach(p -> p.done().completeExceptionally(e));
+            // Staged events stay staged (the transaction rolled back) and are retried; direct ones fail.
+            log.error("audit batch could not be committed", e);
+            direct.forEach(p -> p.done().completeExceptionally(e));
         }
     }
 

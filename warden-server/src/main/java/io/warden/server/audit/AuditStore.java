@@ -63,6 +63,39 @@ class AuditStore {
                 .params(chain, afterSeq, limit).query(ROWS).list();
     }
 
+    record PendingRow(long id, AuditLog.Event event) {
+    }
+
+    private static final String EVENT_COLUMNS = "chain, actor_kind, actor_id, actor_via, action, target_kind,"
+            + " target_namespace, target_name, outcome, request_id, client_address, details";
+
+    /** Stages an event in the caller's transaction; returns its id. */
+    long insertPending(AuditLog.Event e, long at) {
+        return jdbc.sql("INSERT INTO audit_pending (at, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " RETURNING id")
+                .params(at, e.chain(), e.actorKind(), e.actorId(), e.actorVia(), e.action(), e.targetKind(),
+                        e.targetNamespace(), e.targetName(), e.outcome(), e.requestId(), e.clientAddress(), e.details())
+                .query(Long.class).single();
+    }
+
+    /** The oldest staged events, locked for this transaction. */
+    List<PendingRow> lockPending(int limit) {
+        return jdbc.sql("SELECT id, " + EVENT_COLUMNS + " FROM audit_pending ORDER BY id LIMIT ?" + database.forUpdateSkipLocked())
+                .param(limit)
+                .query((rs, i) -> new PendingRow(rs.getLong(1), new AuditLog.Event(rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                        rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13))))
+                .list();
+    }
+
+    void deletePending(long id) {
+        jdbc.sql("DELETE FROM audit_pending WHERE id = ?").param(id).update();
+    }
+
+    boolean anyPending() {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_pending").query(Long.class).single() > 0;
+    }
+
     boolean anyEvents() {
         return jdbc.sql("SELECT COUNT(*) FROM audit_events").query(Long.class).single() > 0;
     }

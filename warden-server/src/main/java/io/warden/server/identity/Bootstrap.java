@@ -5,6 +5,7 @@ import io.warden.core.crypto.Tokens;
 import io.warden.server.resources.Resources;
 import io.warden.server.storage.DataDirectory;
 import io.warden.server.web.ApiProblem;
+import io.warden.server.web.RequestContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -126,7 +127,7 @@ class Bootstrap implements ApplicationRunner {
                 "metadata", Map.of("name", "setup-admin"),
                 "spec", Map.of("roleRef", Map.of("name", "admin"),
                         "subjects", List.of(Map.of("kind", "User", "name", created.username())))));
-        resources.apply(Kinds.CLUSTER_ROLE_BINDING, "", "setup-admin", binding);
+        resources.apply(RequestContext.SYSTEM, Kinds.CLUSTER_ROLE_BINDING, "", "setup-admin", binding);
         try {
             Files.deleteIfExists(tokenFile);
         } catch (IOException e) {

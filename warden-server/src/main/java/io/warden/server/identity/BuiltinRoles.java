@@ -3,6 +3,7 @@ package io.warden.server.identity;
 import io.warden.api.Kinds;
 import io.warden.server.resources.Resources;
 import io.warden.server.web.ApiProblem;
+import io.warden.server.web.RequestContext;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.ApplicationArguments;
@@ -62,7 +63,7 @@ class BuiltinRoles implements ApplicationRunner {
                     "metadata", Map.of("name", name, "labels", Map.of("warden.dev/builtin", "true")),
                     "spec", Map.of("description", DESCRIPTIONS.get(name), "rules", rules)));
             try {
-                resources.apply(Kinds.ROLE, "", name, (tools.jackson.databind.JsonNode) manifest);
+                resources.apply(RequestContext.SYSTEM, Kinds.ROLE, "", name, (tools.jackson.databind.JsonNode) manifest);
             } catch (ApiProblem e) {
                 // another replica created it first
             }

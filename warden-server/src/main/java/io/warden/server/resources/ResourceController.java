@@ -11,8 +11,10 @@ import io.warden.core.labels.LabelSelector;
 import io.warden.server.WardenProperties;
 import io.warden.server.web.ApiProblem;
 import io.warden.server.web.JsonBodies;
+import io.warden.server.web.RequestContext;
 import io.warden.server.web.Requires;
 import io.warden.server.web.Verb;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpHeaders;
@@ -61,9 +63,11 @@ class ResourceController {
     @PutMapping({NS_ITEM, CLUSTER_ITEM})
     ResponseEntity<Resource> apply(@PathVariable(required = false) String ns, @PathVariable String plural,
             @PathVariable String name, @RequestBody(required = false) byte[] body,
-            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
+            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+            HttpServletRequest request) {
         Target t = target(ns, plural);
-        Resources.Applied applied = resources.apply(t.kind(), t.namespace(), name, bodies.parse(body, contentType));
+        Resources.Applied applied = resources.apply(RequestContext.of(request), t.kind(), t.namespace(), name,
+                bodies.parse(body, contentType));
         HttpStatus status = applied.result() == ApplyResult.CREATED ? HttpStatus.CREATED : HttpStatus.OK;
         return ResponseEntity.status(status).header(ApplyResult.HEADER, applied.result().word())
                 .body(applied.resource());
@@ -73,10 +77,12 @@ class ResourceController {
     @PutMapping({NS_STATUS, CLUSTER_STATUS})
     Resource replaceStatus(@PathVariable(required = false) String ns, @PathVariable String plural,
             @PathVariable String name, @RequestBody(required = false) byte[] body,
-            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
+            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+            HttpServletRequest request) {
         Target t = target(ns, plural);
         requireName(t, name);
-        return resources.replaceStatus(t.kind(), t.namespace(), name, bodies.parse(body, contentType));
+        return resources.replaceStatus(RequestContext.of(request), t.kind(), t.namespace(), name,
+                bodies.parse(body, contentType));
     }
 
     @Requires(Verb.GET)
@@ -90,10 +96,10 @@ class ResourceController {
     @Requires(Verb.DELETE)
     @DeleteMapping({NS_ITEM, CLUSTER_ITEM})
     Resource delete(@PathVariable(required = false) String ns, @PathVariable String plural,
-            @PathVariable String name) {
+            @PathVariable String name, HttpServletRequest request) {
         Target t = target(ns, plural);
         requireName(t, name);
-        return resources.delete(t.kind(), t.namespace(), name);
+        return resources.delete(RequestContext.of(request), t.kind(), t.namespace(), name);
     }
 
     @Requires(Verb.LIST)

@@ -8,7 +8,10 @@ import io.warden.api.Resource;
 import io.warden.api.WatchEvent;
 import io.warden.core.labels.LabelSelector;
 import io.warden.core.manifest.ManifestValidator;
+import io.warden.core.audit.AuditRecord;
+import io.warden.server.audit.AuditLog;
 import io.warden.server.web.ApiProblem;
+import io.warden.server.web.RequestContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -51,9 +55,11 @@ public class Resources {
     private final JsonMapper json;
     private final Clock clock;
     private final ChangeSignal signal;
+    private final AuditLog audit;
 
     Resources(ResourceStore store, TransactionTemplate tx, ManifestValidator validator, JsonMapper json,
-            Clock clock, ChangeSignal signal) {
+            Clock clock, ChangeSignal signal, AuditLog audit) {
+        this.audit = audit;
         this.store = store;
         this.tx = tx;
         this.validator = validator;
@@ -62,8 +68,8 @@ public class Resources {
         this.signal = signal;
     }
 
-    /** Creates or updates a resource from a whole manifest. */
-    public Applied apply(Kind kind, String namespace, String name, JsonNode manifest) {
+    /** Creates or updates a resource from a whole manifest, recording it in the audit ledger. */
+    public Applied apply(RequestContext ctx, Kind kind, String namespace, String name, JsonNode manifest) {
         if (!manifest.isObject()) {
             throw ApiProblem.badRequest("the body must be a manifest (a JSON object)");
         }
@@ -78,7 +84,8 @@ public class Resources {
         Map<String, String> annotations = stringMap(metadata.get("annotations"));
         JsonNode spec = manifest.has("spec") ? manifest.get("spec") : json.createObjectNode();
 
-        Applied applied = write(status -> {
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
+        Applied applied = write(audited, status -> {
             long version = store.nextVersion();
             requireNamespace(kind, namespace);
             Optional<StoredResource> found = store.find(kind, namespace, name);
@@ -92,6 +99,7 @@ public class Resources {
                         labels, annotations, spec, null, version, 1, now, now);
                 store.insert(created);
                 record(version, created, WatchEvent.Type.ADDED);
+                audited.add(auditEvent(ctx, "resource.create", created, List.of("spec", "metadata")));
                 return new Applied(created.toResource(), ApplyResult.CREATED);
             }
             StoredResource old = found.get();
@@ -107,19 +115,32 @@ public class Resources {
                 throw staleVersion(old);
             }
             record(version, updated, WatchEvent.Type.MODIFIED);
+            List<String> changed = new ArrayList<>();
+            if (specChanged) {
+                changed.add("spec");
+            }
+            if (!old.labels().equals(labels)) {
+                changed.add("metadata.labels");
+            }
+            if (!old.annotations().equals(annotations)) {
+                changed.add("metadata.annotations");
+            }
+            audited.add(auditEvent(ctx, "resource.update", updated, changed));
             return new Applied(updated.toResource(), ApplyResult.CONFIGURED);
         });
+        audit.settle(audited);
         return applied;
     }
 
     /** Replaces the status of a resource; spec and generation are untouched. */
-    public Resource replaceStatus(Kind kind, String namespace, String name, JsonNode body) {
+    public Resource replaceStatus(RequestContext ctx, Kind kind, String namespace, String name, JsonNode body) {
         JsonNode newStatus = body.isObject() ? body.get("status") : null;
         if (newStatus == null || !newStatus.isObject()) {
             throw ApiProblem.badRequest("the body must be an object with a 'status' object");
         }
         Long expected = versionOf(body.get("metadata"));
-        return write(status -> {
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
+        Resource result = write(audited, status -> {
             long version = store.nextVersion();
             StoredResource old = store.find(kind, namespace, name)
                     .orElseThrow(() -> notFound(kind, namespace, name));
@@ -130,8 +151,11 @@ public class Resources {
                 throw staleVersion(old);
             }
             record(version, updated, WatchEvent.Type.MODIFIED);
+            audited.add(auditEvent(ctx, "resource.status", updated, List.of("status")));
             return updated.toResource();
         });
+        audit.settle(audited);
+        return result;
     }
 
     public Resource get(Kind kind, String namespace, String name) {
@@ -140,8 +164,9 @@ public class Resources {
     }
 
     /** Deletes a resource. A namespace can be deleted only once it holds nothing. */
-    public Resource delete(Kind kind, String namespace, String name) {
-        return write(status -> {
+    public Resource delete(RequestContext ctx, Kind kind, String namespace, String name) {
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
+        Resource result = write(audited, status -> {
             long version = store.nextVersion();
             StoredResource old = store.find(kind, namespace, name)
                     .orElseThrow(() -> notFound(kind, namespace, name));
@@ -152,8 +177,11 @@ public class Resources {
                 throw staleVersion(old);
             }
             record(version, old, WatchEvent.Type.DELETED);
+            audited.add(auditEvent(ctx, "resource.delete", old, List.of()));
             return old.toResource(version);
         });
+        audit.settle(audited);
+        return result;
     }
 
     /** One page of resources in name order, filtered by the selector. */
@@ -223,10 +251,27 @@ public class Resources {
                 .toList();
     }
 
+    /**
+     * The audit record of a change, staged in the change's own transaction: both commit or neither.
+     * Details name what changed, never values (a spec may hold something sensitive).
+     */
+    private CompletableFuture<AuditRecord> auditEvent(RequestContext ctx, String action, StoredResource r,
+            List<String> changed) {
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("resourceVersion", r.resourceVersion());
+        details.put("generation", r.generation());
+        details.put("changed", changed);
+        return audit.record(new AuditLog.Event(r.namespace(), ctx.actorKind(), ctx.actorId(), ctx.caller().via(),
+                action, r.kind().name(), r.kind().namespaced() ? r.namespace() : null, r.name(), "success",
+                ctx.requestId(), ctx.clientAddress(), json.writeValueAsString(details)));
+    }
+
     /** Runs a write transaction and wakes watchers once it has committed. */
-    private <T> T write(org.springframework.transaction.support.TransactionCallback<T> work) {
+    private <T> T write(List<CompletableFuture<AuditRecord>> audited,
+            org.springframework.transaction.support.TransactionCallback<T> work) {
         T result;
         try {
+            audited.clear();
             result = tx.execute(work);
         } catch (DuplicateKeyException e) {
             // Two creators raced past the version lock's snapshot; the loser sees a conflict.

@@ -31,6 +31,11 @@ public enum Database {
         return this == POSTGRESQL ? " FOR UPDATE" : "";
     }
 
+    /** Like {@link #forUpdate()}, skipping rows another transaction holds (PostgreSQL replicas share work). */
+    public String forUpdateSkipLocked() {
+        return this == POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
+    }
+
     static Database of(WardenProperties.Db db) {
         if (!db.isPostgres()) {
             return SQLITE;

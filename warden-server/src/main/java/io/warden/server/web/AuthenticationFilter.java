@@ -28,14 +28,17 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     public static final String CSRF_HEADER = "X-XSRF-TOKEN";
     private static final String CALLER = AuthenticationFilter.class.getName() + ".caller";
     private static final String AUTH_PROBLEM = AuthenticationFilter.class.getName() + ".problem";
+    static final String CLIENT_ADDRESS = AuthenticationFilter.class.getName() + ".client";
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
     private final Authenticator authenticator;
     private final Problems problems;
+    private final ClientAddress clients;
 
-    AuthenticationFilter(Authenticator authenticator, Problems problems) {
+    AuthenticationFilter(Authenticator authenticator, Problems problems, ClientAddress clients) {
         this.authenticator = authenticator;
         this.problems = problems;
+        this.clients = clients;
     }
 
     /** The caller of a request that went through this filter; anonymous otherwise. */
@@ -51,6 +54,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        request.setAttribute(CLIENT_ADDRESS, clients.of(request));
         Caller caller;
         try {
             caller = authenticator.authenticate(request);

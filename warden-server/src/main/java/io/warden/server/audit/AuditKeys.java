@@ -24,12 +24,13 @@ final class AuditKeys {
     private AuditKeys() {
     }
 
-    static Chain loadOrCreate(DataDirectory dataDir, boolean eventsExist) {
+    static byte[] loadOrCreate(DataDirectory dataDir, boolean eventsExist) {
         Path file = dataDir.resolve(CHAIN_KEY_FILE);
         try {
             if (Files.exists(file)) {
                 byte[] key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip());
-                return new Chain(key);
+                new Chain(key); // refuses a key that is too short
+                return key;
             }
             if (eventsExist) {
                 throw new IllegalStateException("the audit ledger has events but " + file + " is missing: restore the"
@@ -43,7 +44,7 @@ final class AuditKeys {
                 Files.createFile(file);
             }
             Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
-            return new Chain(key);
+            return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file + ": " + e.getMessage(), e);
         }

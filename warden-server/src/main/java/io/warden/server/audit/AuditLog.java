@@ -4,6 +4,7 @@ import io.warden.core.audit.AuditRecord;
 import io.warden.core.audit.Chain;
 import io.warden.server.storage.DataDirectory;
 import io.warden.server.web.ApiProblem;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -63,6 +66,7 @@ public class AuditLog implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Chain chain;
+    private final byte[] detailsKey;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     /** Futures of staged events, by their staging id, completed once sealed. */
     private final Map<Long, CompletableFuture<AuditRecord>> staged = new ConcurrentHashMap<>();
@@ -72,7 +76,33 @@ public class AuditLog implements SmartLifecycle {
         this.store = store;
         this.tx = tx;
         this.clock = clock;
-        this.chain = AuditKeys.loadOrCreate(dataDir, store.anyEvents());
+        byte[] key = AuditKeys.loadOrCreate(dataDir, store.anyEvents());
+        this.chain = new Chain(key);
+        this.detailsKey = hmac(key, "warden-audit-details-v1".getBytes(StandardCharsets.UTF_8));
+        java.util.Arrays.fill(key, (byte) 0);
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /**
+     * How a secret-bearing value is recorded: its length and a keyed hash (HMAC under a key derived
+     * from the audit key), so equal values can be matched by someone holding the key, while a
+     * dictionary cannot reverse them.
+     */
+    public Map<String, Object> fingerprint(String value) {
+        byte[] h = hmac(detailsKey, value.getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("length", value.codePointCount(0, value.length()));
+        out.put("hmac", java.util.HexFormat.of().formatHex(h));
+        return out;
     }
 
     /** Records an event and waits until it is committed. */

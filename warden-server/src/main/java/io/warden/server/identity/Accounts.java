@@ -4,14 +4,19 @@ import io.warden.api.FieldError;
 import io.warden.core.crypto.PasswordHasher;
 import io.warden.core.passwords.PasswordPolicy;
 import io.warden.server.WardenProperties;
+import io.warden.core.audit.AuditRecord;
 import io.warden.server.web.ApiProblem;
+import io.warden.server.web.RequestContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -47,8 +52,11 @@ public class Accounts {
      */
     private final Semaphore hashing = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
 
+    private final IdentityEvents events;
+
     Accounts(UserStore users, CredentialStore credentials, PasswordHasher hasher, PasswordPolicy policy,
-            TransactionTemplate tx, Clock clock, WardenProperties props) {
+            TransactionTemplate tx, Clock clock, WardenProperties props, IdentityEvents events) {
+        this.events = events;
         this.users = users;
         this.credentials = credentials;
         this.hasher = hasher;
@@ -110,20 +118,24 @@ public class Accounts {
     }
 
     /** Creates a user; the hash is computed before the transaction so no lock is held meanwhile. */
-    User create(String username, char[] password) {
+    User create(RequestContext ctx, String username, char[] password) {
         validateNew(username, password);
         User user = new User(UUID.randomUUID().toString(), username, hash(password), false, now(), now(), null);
-        return tx.execute(s -> {
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
+        User created = tx.execute(s -> {
             if (users.byUsername(username).isPresent()) {
                 throw ApiProblem.conflict("user '" + username + "' already exists");
             }
             users.insert(user);
+            audited.add(events.stage(ctx, "user.create", "User", username, "success", Map.of()));
             return user;
         });
+        events.settle(audited);
+        return created;
     }
 
-    public UserView createUser(String username, char[] password) {
-        return view(create(username, password));
+    public UserView createUser(RequestContext ctx, String username, char[] password) {
+        return view(create(ctx, username, password));
     }
 
     public List<UserView> list() {
@@ -135,56 +147,70 @@ public class Accounts {
     }
 
     /** Disabling also ends every session and revokes every token of the user. */
-    public UserView setDisabled(String username, boolean disabled) {
-        return tx.execute(s -> {
+    public UserView setDisabled(RequestContext ctx, String username, boolean disabled) {
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
+        UserView result = tx.execute(s -> {
             User u = require(username);
             users.setDisabled(u.id(), disabled, now());
             if (disabled) {
                 credentials.deleteSessionsOf(u.id());
                 credentials.revokeTokensOf(u.id(), false, now());
             }
+            audited.add(events.stage(ctx, disabled ? "user.disable" : "user.enable", "User", username, "success", Map.of()));
             return view(users.byId(u.id()).orElseThrow());
         });
+        events.settle(audited);
+        return result;
     }
 
-    public void delete(String username) {
-        tx.executeWithoutResult(s -> users.delete(require(username).id()));
+    public void delete(RequestContext ctx, String username) {
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
+        tx.executeWithoutResult(s -> {
+            users.delete(require(username).id());
+            audited.add(events.stage(ctx, "user.delete", "User", username, "success", Map.of()));
+        });
+        events.settle(audited);
     }
 
     /** An admin sets a new password: the user's sessions and personal tokens end. */
-    public void resetPassword(String username, char[] password) {
+    public void resetPassword(RequestContext ctx, String username, char[] password) {
         User u = require(username);
         requireGoodPassword(password, username);
-        replacePassword(u, hash(password));
+        replacePassword(ctx, "user.password.reset", u, hash(password));
     }
 
     /** A user changes its own password, proving the current one first. */
-    void changePassword(String userId, char[] current, char[] next) {
+    void changePassword(RequestContext ctx, String userId, char[] current, char[] next) {
         User u = users.byId(userId).orElseThrow(ApiProblem::unauthenticated);
         if (current == null || !verify(current, u.passwordHash())) {
             throw ApiProblem.invalid("Invalid password", List.of(new FieldError("currentPassword", "is not your current password")));
         }
         requireGoodPassword(next, u.username());
-        replacePassword(u, hash(next));
+        replacePassword(ctx, "user.password.change", u, hash(next));
     }
 
-    private void replacePassword(User u, String hash) {
+    private void replacePassword(RequestContext ctx, String action, User u, String hash) {
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
         tx.executeWithoutResult(s -> {
             users.setPassword(u.id(), hash, now());
             credentials.deleteSessionsOf(u.id());
             credentials.revokeTokensOf(u.id(), true, now());
+            audited.add(events.stage(ctx, action, "User", u.username(), "success", Map.of()));
         });
+        events.settle(audited);
     }
 
     /**
      * Checks a username and password from a client. Throws 429 while the (username, client) pair
      * is backing off, 401 for any failure, the same for every kind of failure.
      */
-    User login(String username, char[] password, String client) {
+    User login(RequestContext ctx, String username, char[] password) {
+        String client = ctx.clientAddress() == null ? "" : ctx.clientAddress();
         String key = username == null ? "" : username.length() > 64 ? username.substring(0, 64) : username;
         Instant now = now();
         Optional<Instant> locked = users.lockedUntil(key, client);
         if (locked.isPresent() && locked.get().isAfter(now)) {
+            events.append(ctx, "auth.login", "User", null, "throttled", Map.of("username", events.fingerprint(key)));
             throw tooManyFailures(Duration.between(now, locked.get()));
         }
         Optional<User> found = USERNAME.matcher(key).matches() ? users.byUsername(key) : Optional.empty();
@@ -197,22 +223,28 @@ public class Accounts {
             ok = false;
         }
         if (!ok) {
-            recordFailure(key, client, now);
+            // A name that is not a user may be a password typed in the wrong field: fingerprint it.
+            String target = found.map(User::username).orElse(null);
+            recordFailure(ctx, key, client, now, target);
             throw badCredentials();
         }
         User user = found.get();
         String rehashed = hasher.needsRehash(user.passwordHash()) ? hash(password) : null;
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
         tx.executeWithoutResult(s -> {
             users.clearFailures(key, client);
             users.loggedIn(user.id(), now);
             if (rehashed != null) {
                 users.setPassword(user.id(), rehashed, now);
             }
+            audited.add(events.stageLogin(ctx, user.username()));
         });
+        events.settle(audited);
         return user;
     }
 
-    private void recordFailure(String username, String client, Instant now) {
+    private void recordFailure(RequestContext ctx, String username, String client, Instant now, String knownUser) {
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
         tx.executeWithoutResult(s -> {
             int failures = users.failures(username, client) + 1;
             Instant until = now;
@@ -223,7 +255,10 @@ public class Accounts {
                         : Duration.ofSeconds(seconds));
             }
             users.recordFailure(username, client, failures, now, until);
+            audited.add(events.stage(ctx, "auth.login", "User", knownUser, "failure", knownUser != null ? Map.of("failures", failures)
+                    : Map.of("failures", failures, "username", events.fingerprint(username))));
         });
+        events.settle(audited);
     }
 
     static ApiProblem badCredentials() {

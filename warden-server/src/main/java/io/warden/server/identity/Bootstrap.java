@@ -47,8 +47,11 @@ class Bootstrap implements ApplicationRunner {
     private final JsonMapper json;
     private final Path tokenFile;
 
+    private final IdentityEvents events;
+
     Bootstrap(Accounts accounts, SetupStore setup, Resources resources, TransactionTemplate tx, JsonMapper json,
-            DataDirectory dataDir) {
+            DataDirectory dataDir, IdentityEvents events) {
+        this.events = events;
         this.accounts = accounts;
         this.setup = setup;
         this.resources = resources;
@@ -95,13 +98,14 @@ class Bootstrap implements ApplicationRunner {
     }
 
     /** Creates the first admin. Bad token: 401. Already set up: 409. */
-    Accounts.UserView complete(String token, String username, char[] password) {
+    Accounts.UserView complete(RequestContext ctx, String token, String username, char[] password) {
         accounts.validateNew(username, password);
         if (token == null || token.isBlank()) {
             throw badToken();
         }
         String presented = Tokens.sha256Hex(token.strip());
         // Hashing the password before the transaction keeps the lock short.
+        List<java.util.concurrent.CompletableFuture<io.warden.core.audit.AuditRecord>> audited = new java.util.ArrayList<>();
         User admin = tx.execute(s -> {
             var row = setup.row();
             if (accounts.userCount() > 0 || row.isEmpty() || row.get().usedAt() != null) {
@@ -113,11 +117,13 @@ class Bootstrap implements ApplicationRunner {
             if (!setup.consume(presented, accounts.now())) {
                 throw ApiProblem.conflict("Warden is already set up");
             }
+            audited.add(events.stage(ctx, "setup.complete", "User", username, "success", Map.of()));
             return null;
         });
+        events.settle(audited);
         User created;
         try {
-            created = accounts.create(username, password);
+            created = accounts.create(ctx, username, password);
         } catch (RuntimeException e) {
             // The token was consumed but no admin exists: reopen setup with a fresh token.
             reopen();
@@ -127,7 +133,7 @@ class Bootstrap implements ApplicationRunner {
                 "metadata", Map.of("name", "setup-admin"),
                 "spec", Map.of("roleRef", Map.of("name", "admin"),
                         "subjects", List.of(Map.of("kind", "User", "name", created.username())))));
-        resources.apply(RequestContext.SYSTEM, Kinds.CLUSTER_ROLE_BINDING, "", "setup-admin", binding);
+        resources.apply(ctx, Kinds.CLUSTER_ROLE_BINDING, "", "setup-admin", binding);
         try {
             Files.deleteIfExists(tokenFile);
         } catch (IOException e) {

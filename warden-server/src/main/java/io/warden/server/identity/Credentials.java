@@ -3,12 +3,17 @@ package io.warden.server.identity;
 import io.warden.core.crypto.Tokens;
 import io.warden.server.WardenProperties;
 import io.warden.server.web.ApiProblem;
+import io.warden.core.audit.AuditRecord;
 import io.warden.server.web.Caller;
+import io.warden.server.web.RequestContext;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
@@ -37,7 +42,11 @@ class Credentials {
     private final TransactionTemplate tx;
     private final WardenProperties.Identity settings;
 
-    Credentials(CredentialStore store, Accounts accounts, TransactionTemplate tx, WardenProperties props) {
+    private final IdentityEvents events;
+
+    Credentials(CredentialStore store, Accounts accounts, TransactionTemplate tx, WardenProperties props,
+            IdentityEvents events) {
+        this.events = events;
         this.store = store;
         this.accounts = accounts;
         this.tx = tx;
@@ -57,8 +66,13 @@ class Credentials {
         return Tokens.sha256Hex("warden-csrf:" + rawSession);
     }
 
-    void closeSession(String idHash) {
-        store.deleteSession(idHash);
+    void closeSession(RequestContext ctx, String idHash) {
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
+        tx.executeWithoutResult(s -> {
+            store.deleteSession(idHash);
+            audited.add(events.stage(ctx, "auth.logout", "Session", null, "success", Map.of()));
+        });
+        events.settle(audited);
     }
 
     Caller sessionCaller(String raw) {
@@ -97,8 +111,8 @@ class Credentials {
     }
 
     /** Issues a token. The caller has already checked that the owner may grant this role here. */
-    IssuedToken issue(String ownerId, String ownerName, String name, boolean personal, String role, String namespace,
-            String ttl) {
+    IssuedToken issue(RequestContext ctx, String ownerId, String ownerName, String name, boolean personal, String role,
+            String namespace, String ttl) {
         Duration lifetime = parseTtl(ttl);
         String tokenName = name == null || name.isBlank()
                 ? (personal ? "login-" : "token-") + ownerName + "-" + UUID.randomUUID().toString().substring(0, 8)
@@ -111,12 +125,21 @@ class Credentials {
         Instant now = accounts.now();
         ApiToken stored = new ApiToken(UUID.randomUUID().toString(), Tokens.sha256Hex(raw), tokenName, ownerId, ownerName,
                 personal, role, namespace, now, now.plus(lifetime), null, null);
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
         tx.executeWithoutResult(s -> {
             if (store.tokenNameTaken(tokenName)) {
                 throw ApiProblem.conflict("a token named '" + tokenName + "' already exists");
             }
             store.insertToken(stored);
+            Map<String, Object> details = new java.util.LinkedHashMap<>();
+            details.put("owner", ownerName);
+            details.put("personal", personal);
+            details.put("role", role);
+            details.put("namespace", namespace);
+            details.put("expiresAt", stored.expiresAt().toString());
+            audited.add(events.stage(ctx, "token.create", "Token", tokenName, "success", details));
         });
+        events.settle(audited);
         return new IssuedToken(raw, stored);
     }
 
@@ -150,8 +173,14 @@ class Credentials {
         return store.tokenById(id);
     }
 
-    void revoke(String id) {
-        store.revokeToken(id, accounts.now());
+    void revoke(RequestContext ctx, ApiToken token) {
+        List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
+        tx.executeWithoutResult(s -> {
+            store.revokeToken(token.id(), accounts.now());
+            audited.add(events.stage(ctx, "token.revoke", "Token", token.name(), "success",
+                    Map.of("owner", token.ownerName())));
+        });
+        events.settle(audited);
     }
 
     static ApiProblem invalid() {

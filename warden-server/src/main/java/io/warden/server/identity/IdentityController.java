@@ -8,8 +8,8 @@ import io.warden.server.resources.Resources;
 import io.warden.server.web.ApiProblem;
 import io.warden.server.web.AuthenticationFilter;
 import io.warden.server.web.Caller;
-import io.warden.server.web.ClientAddress;
 import io.warden.server.web.JsonBodies;
+import io.warden.server.web.RequestContext;
 import io.warden.server.web.Requires;
 import io.warden.server.web.Verb;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,12 +43,11 @@ class IdentityController {
     private final RoleBasedAccess access;
     private final Resources resources;
     private final JsonBodies bodies;
-    private final ClientAddress clients;
     private final boolean tls;
     private final String sessionCookie;
 
     IdentityController(Bootstrap bootstrap, Accounts accounts, Credentials credentials, RoleBasedAccess access,
-            Resources resources, JsonBodies bodies, ClientAddress clients, CredentialAuthenticator authenticator,
+            Resources resources, JsonBodies bodies, CredentialAuthenticator authenticator,
             WardenProperties props) {
         this.bootstrap = bootstrap;
         this.accounts = accounts;
@@ -56,7 +55,6 @@ class IdentityController {
         this.access = access;
         this.resources = resources;
         this.bodies = bodies;
-        this.clients = clients;
         this.tls = props.tls().enabled();
         this.sessionCookie = authenticator.sessionCookieName();
     }
@@ -92,15 +90,16 @@ class IdentityController {
     /** A username and password from the body, checked with backoff per client address. */
     private LoggedIn passwordLogin(byte[] raw, String contentType, HttpServletRequest request) {
         Body b = body(raw, contentType);
-        return new LoggedIn(b, accounts.login(b.text("username"), b.secret("password"), clients.of(request)));
+        return new LoggedIn(b, accounts.login(RequestContext.of(request), b.text("username"), b.secret("password")));
     }
 
     @Requires(Verb.PUBLIC)
     @PostMapping("/v1/setup")
     ResponseEntity<Map<String, String>> setup(@RequestBody(required = false) byte[] raw,
-            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
+            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+            HttpServletRequest request) {
         Body b = body(raw, contentType);
-        var admin = bootstrap.complete(b.text("token"), b.text("username"), b.secret("password"));
+        var admin = bootstrap.complete(RequestContext.of(request), b.text("token"), b.text("username"), b.secret("password"));
         return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("username", admin.username()));
     }
 
@@ -130,8 +129,8 @@ class IdentityController {
         LoggedIn in = passwordLogin(raw, contentType, request);
         Body b = in.body();
         User user = in.user();
-        Credentials.IssuedToken issued = credentials.issue(user.id(), user.username(), b.text("name"), true, null, null,
-                b.text("ttl"));
+        Credentials.IssuedToken issued = credentials.issue(RequestContext.of(request), user.id(), user.username(),
+                b.text("name"), true, null, null, b.text("ttl"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("token", issued.token());
         out.put("name", issued.stored().name());
@@ -144,8 +143,9 @@ class IdentityController {
     ResponseEntity<Void> logout(HttpServletRequest request) {
         Caller caller = AuthenticationFilter.callerOf(request);
         switch (caller.credential()) {
-            case Caller.Credential.Session s -> credentials.closeSession(s.idHash());
-            case Caller.Credential.PersonalToken t -> credentials.revoke(t.id());
+            case Caller.Credential.Session s -> credentials.closeSession(RequestContext.of(request), s.idHash());
+            case Caller.Credential.PersonalToken t -> credentials.revoke(RequestContext.of(request),
+                    credentials.token(t.id()).orElseThrow(ApiProblem::unauthenticated));
             case Caller.Credential.ScopedToken t ->
                     throw ApiProblem.badRequest("a scoped token is revoked with DELETE /v1/tokens/{id}");
             case Caller.Credential.None n -> throw ApiProblem.unauthenticated();
@@ -193,7 +193,8 @@ class IdentityController {
             throw ApiProblem.forbidden("a scoped token cannot change its owner's password");
         }
         Body b = body(raw, contentType);
-        accounts.changePassword(caller.userId(), b.secret("currentPassword"), b.secret("newPassword"));
+        accounts.changePassword(RequestContext.of(request), caller.userId(), b.secret("currentPassword"),
+                b.secret("newPassword"));
         return ResponseEntity.noContent().build();
     }
 
@@ -208,9 +209,11 @@ class IdentityController {
     @Requires(value = Verb.CREATE, resource = "users")
     @PostMapping("/v1/users")
     ResponseEntity<Accounts.UserView> createUser(@RequestBody(required = false) byte[] raw,
-            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
+            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+            HttpServletRequest request) {
         Body b = body(raw, contentType);
-        return ResponseEntity.status(HttpStatus.CREATED).body(accounts.createUser(b.text("username"), b.secret("password")));
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(accounts.createUser(RequestContext.of(request), b.text("username"), b.secret("password")));
     }
 
     @Requires(value = Verb.GET, resource = "users")
@@ -221,29 +224,30 @@ class IdentityController {
 
     @Requires(value = Verb.UPDATE, resource = "users")
     @PostMapping("/v1/users/{username}/disable")
-    Accounts.UserView disable(@PathVariable String username) {
-        return accounts.setDisabled(username, true);
+    Accounts.UserView disable(@PathVariable String username, HttpServletRequest request) {
+        return accounts.setDisabled(RequestContext.of(request), username, true);
     }
 
     @Requires(value = Verb.UPDATE, resource = "users")
     @PostMapping("/v1/users/{username}/enable")
-    Accounts.UserView enable(@PathVariable String username) {
-        return accounts.setDisabled(username, false);
+    Accounts.UserView enable(@PathVariable String username, HttpServletRequest request) {
+        return accounts.setDisabled(RequestContext.of(request), username, false);
     }
 
     @Requires(value = Verb.UPDATE, resource = "users")
     @PostMapping("/v1/users/{username}/password")
     ResponseEntity<Void> resetPassword(@PathVariable String username, @RequestBody(required = false) byte[] raw,
-            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
+            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+            HttpServletRequest request) {
         Body b = body(raw, contentType);
-        accounts.resetPassword(username, b.secret("password"));
+        accounts.resetPassword(RequestContext.of(request), username, b.secret("password"));
         return ResponseEntity.noContent().build();
     }
 
     @Requires(value = Verb.DELETE, resource = "users")
     @DeleteMapping("/v1/users/{username}")
-    ResponseEntity<Void> deleteUser(@PathVariable String username) {
-        accounts.delete(username);
+    ResponseEntity<Void> deleteUser(@PathVariable String username, HttpServletRequest request) {
+        accounts.delete(RequestContext.of(request), username);
         return ResponseEntity.noContent().build();
     }
 
@@ -281,8 +285,8 @@ class IdentityController {
                 throw ApiProblem.forbidden("you can only grant a role you hold in that namespace");
             }
         }
-        Credentials.IssuedToken issued = credentials.issue(caller.userId(), caller.username(), b.text("name"), false,
-                role, namespace, b.text("ttl"));
+        Credentials.IssuedToken issued = credentials.issue(RequestContext.of(request), caller.userId(),
+                caller.username(), b.text("name"), false, role, namespace, b.text("ttl"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("token", issued.token());
         out.putAll(view(issued.stored()));
@@ -307,7 +311,7 @@ class IdentityController {
                 .filter(t -> t.ownerId().equals(caller.userId()) && !(caller.credential() instanceof Caller.Credential.ScopedToken)
                         || access.allows(caller, null, "tokens", "delete"))
                 .orElseThrow(() -> ApiProblem.notFound("token not found"));
-        credentials.revoke(token.id());
+        credentials.revoke(RequestContext.of(request), token);
         return ResponseEntity.noContent().build();
     }
 

@@ -1,13 +1,16 @@
 package io.warden.server.identity;
 
 import io.warden.api.Kinds;
+import io.warden.api.Names;
 import io.warden.api.Resource;
 import io.warden.server.resources.Resources;
 import io.warden.server.web.AccessPolicy;
 import io.warden.server.web.AccessRequest;
 import io.warden.server.web.Caller;
 import io.warden.server.web.Verb;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import org.springframework.stereotype.Component;
@@ -22,9 +25,27 @@ import tools.jackson.databind.JsonNode;
 public class RoleBasedAccess implements AccessPolicy {
 
     private final Resources resources;
+    private final IdentityEvents events;
 
-    RoleBasedAccess(Resources resources) {
+    RoleBasedAccess(Resources resources, IdentityEvents events) {
         this.resources = resources;
+        this.events = events;
+    }
+
+    /** Every refusal is an audit event (on the namespace's chain when there is one), before the answer. */
+    private Deny refuse(AccessRequest request, String namespace, String reason, boolean hide) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("verb", request.verb().ruleName());
+        details.put("resource", request.resource() != null && request.resource().length() <= 64 ? request.resource() : "(long)");
+        details.put("answer", hide ? 404 : 403);
+        // Only an existing namespace gets the record on its chain: a name typed into a URL must not
+        // create chains (or overflow columns). Anything else goes to the cluster chain.
+        boolean known = namespace != null && Names.isDns1123Label(namespace)
+                && resources.find(Kinds.NAMESPACE, "", namespace).isPresent();
+        String name = request.name() != null && request.name().length() <= 253 ? request.name() : null;
+        String resource = request.resource() != null && request.resource().length() <= 64 ? request.resource() : null;
+        events.appendRefusal(request.context(), known ? namespace : null, resource, name, details);
+        return new Deny(reason, hide);
     }
 
     @Override
@@ -45,7 +66,7 @@ public class RoleBasedAccess implements AccessPolicy {
         }
         Set<String> roles = rolesOf(caller, namespace);
         if (namespace != null && roles.isEmpty()) {
-            return new Deny("no role in this namespace", true);
+            return refuse(request, namespace, "no role in this namespace", true);
         }
         String resource = request.verb() == Verb.WRITE_STATUS ? request.resource() + "/status" : request.resource();
         List<String> verbs = switch (request.verb()) {
@@ -55,7 +76,7 @@ public class RoleBasedAccess implements AccessPolicy {
         };
         for (String verb : verbs) {
             if (!allows(roles, resource, verb)) {
-                return new Deny("your roles do not allow '" + verb + "' on " + resource, false);
+                return refuse(request, namespace, "your roles do not allow '" + verb + "' on " + resource, false);
             }
         }
         return new Allow();

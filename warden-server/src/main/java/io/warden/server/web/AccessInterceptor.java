@@ -35,7 +35,7 @@ class AccessInterceptor implements HandlerInterceptor {
         Map<String, String> vars = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
         Map<String, String> v = vars == null ? Map.of() : vars;
         String resource = requires.resource().isEmpty() ? v.get("plural") : requires.resource();
-        AccessRequest ask = new AccessRequest(AuthenticationFilter.callerOf(request), requires.value(), resource,
+        AccessRequest ask = new AccessRequest(RequestContext.of(request), requires.value(), resource,
                 v.get("ns"), v.get("name"));
         return switch (policy.decide(ask)) {
             case AccessPolicy.Allow allow -> true;

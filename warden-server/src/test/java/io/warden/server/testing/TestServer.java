@@ -64,8 +64,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** A server left as it first starts: no users, a setup token in the data directory, an anonymous client. */
-    public static TestServer startWithoutSetup(TestDatabase db) {
-        return start(db, false, List.of());
+    public static TestServer startWithoutSetup(TestDatabase db, String... extraArgs) {
+        return start(db, false, List.of(), extraArgs);
     }
 
     private static TestServer start(TestDatabase db, boolean setUp, List<Class<?>> extraSources, String... extraArgs) {

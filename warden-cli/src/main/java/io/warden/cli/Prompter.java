@@ -8,9 +8,10 @@ import java.lang.reflect.Method;
  * Asks the person at the terminal, for a user name or (without echo) a password. {@link #NONE}
  * when there is nobody to ask: commands then need {@code --username} and {@code --password-stdin}
  * and fail with a usage error otherwise. Only {@link WardenCli#main} uses the real terminal, so an
- * in-process run never blocks on a prompt; tests feed answers through their own implementation.
+ * in-process run never blocks on a prompt; an embedder or a test that wants to answer prompts
+ * passes its own implementation to {@link WardenCli#withPrompter}.
  */
-interface Prompter {
+public interface Prompter {
 
     /** No terminal: every prompt is unavailable. */
     Prompter NONE = new Prompter() {

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +35,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *         new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8))
  *     .run("apply", "-f", "examples/");
  * }</pre>
+ *
+ * <p>{@link #withClock}, {@link #withWatchRetries} and {@link #withPrompter} return a copy with one
+ * of those changed: the time tables are measured from, how a watch reconnects, and who answers
+ * password prompts.
  *
  * <p>An instance may be run many times, also concurrently: each {@link #run} has its own state and
  * HTTP client, closed when it returns. Exit codes: {@link #OK} 0, {@link #ERROR} 1 (the server
@@ -66,9 +71,9 @@ public final class WardenCli {
     }
 
     /**
-     * For tests: a fixed clock for AGE columns, watch retries without waiting, and scripted answers
-     * to password prompts. {@link #main} passes the real terminal; the public constructor none,
-     * since an in-process caller has its own streams and nobody sits at the process's terminal.
+     * Everything, for {@link #main} (the real terminal) and the {@code with...} methods. The public
+     * constructor passes no terminal, since an in-process caller has its own streams and nobody
+     * sits at the process's terminal.
      */
     WardenCli(Map<String, String> env, Path home, InputStream stdin, PrintStream stdout, PrintStream stderr,
               Clock clock, WatchPolicy watchPolicy, Prompter prompter) {
@@ -80,6 +85,43 @@ public final class WardenCli {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.watchPolicy = Objects.requireNonNull(watchPolicy, "watchPolicy");
         this.prompter = Objects.requireNonNull(prompter, "prompter");
+    }
+
+    /**
+     * This CLI, reading the time from {@code clock}: the instant that AGE columns and relative times
+     * ({@code 5m ago}, {@code in 30d}) are measured from. For callers that compare output with fixed
+     * expectations, such as the end-to-end tests.
+     */
+    public WardenCli withClock(Clock clock) {
+        return new WardenCli(env, home, stdin, stdout, stderr, clock, watchPolicy, prompter);
+    }
+
+    /**
+     * This CLI, with other reconnect rules for {@code get --watch}. The watch gives up after
+     * {@code attempts} connections in a row that fail or end without delivering an event; after
+     * each failure it waits {@code initialBackoff}, doubled each time up to {@code maxBackoff} (zero:
+     * reconnect at once); a connection without a byte for {@code idleTimeout} counts as dropped.
+     * The defaults are 5 attempts, 0.5 s doubling to 8 s, and 60 s (the server sends a keep-alive
+     * every 15 s). For callers that restart or cut off a server under a watch, such as the
+     * end-to-end tests.
+     *
+     * @throws IllegalArgumentException when {@code attempts} is below 1, a backoff is negative,
+     *                                  {@code maxBackoff} is below {@code initialBackoff}, or
+     *                                  {@code idleTimeout} is not positive
+     */
+    public WardenCli withWatchRetries(int attempts, Duration initialBackoff, Duration maxBackoff, Duration idleTimeout) {
+        return new WardenCli(env, home, stdin, stdout, stderr, clock,
+                new WatchPolicy(attempts, initialBackoff, maxBackoff, idleTimeout), prompter);
+    }
+
+    /**
+     * This CLI, asking {@code prompter} for user names and passwords where a command would ask at
+     * the terminal (without it, an in-process CLI has no terminal: such commands need
+     * {@code --username} and {@code --password-stdin}). For embedders with their own way to ask,
+     * and for tests that script the answers.
+     */
+    public WardenCli withPrompter(Prompter prompter) {
+        return new WardenCli(env, home, stdin, stdout, stderr, clock, watchPolicy, prompter);
     }
 
     public static void main(String[] args) {

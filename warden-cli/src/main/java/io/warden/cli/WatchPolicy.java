@@ -11,6 +11,18 @@ import java.time.Duration;
  */
 record WatchPolicy(int maxFailures, Duration initialBackoff, Duration maxBackoff, Duration idleTimeout) {
 
+    WatchPolicy {
+        if (maxFailures < 1) {
+            throw new IllegalArgumentException("attempts must be at least 1, not " + maxFailures);
+        }
+        if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
+            throw new IllegalArgumentException("backoff must be 0 <= initial (" + initialBackoff + ") <= max (" + maxBackoff + ")");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive, not " + idleTimeout);
+        }
+    }
+
     static final WatchPolicy DEFAULT = new WatchPolicy(5, Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(60));
 
     Duration backoff(int failures) {

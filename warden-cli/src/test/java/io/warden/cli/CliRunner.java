@@ -2,24 +2,23 @@ package io.warden.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Runs the CLI in-process with a fixed clock and captured streams. */
+/**
+ * Runs the CLI in-process with captured streams, for what the CLI decides on its own: arguments,
+ * files, config, output of a server that cannot be reached. Everything that talks to a server is
+ * tested against the real one, in warden-it.
+ */
 final class CliRunner {
-
-    static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
-
-    /** Watch retries without waiting, and a short idle timeout, so tests stay fast. */
-    static final WatchPolicy FAST_WATCH = new WatchPolicy(5, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(10));
 
     /** What one run printed and returned. */
     record Result(int exit, String out, String err) {
@@ -34,12 +33,22 @@ final class CliRunner {
 
     private final Path home;
     private final Map<String, String> env = new HashMap<>();
-    private WatchPolicy watchPolicy = FAST_WATCH;
     private String stdin = "";
-    private Prompter prompter = Prompter.NONE;
 
     CliRunner(Path home) {
         this.home = home;
+    }
+
+    /**
+     * A loopback URL nobody listens on (a port bound once to get a free number, then closed): a
+     * command that tried to send anything there would fail with "cannot reach Warden".
+     */
+    static String unreachableServer() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     CliRunner env(String name, String value) {
@@ -47,19 +56,8 @@ final class CliRunner {
         return this;
     }
 
-    CliRunner watchPolicy(WatchPolicy policy) {
-        this.watchPolicy = policy;
-        return this;
-    }
-
     CliRunner stdin(String text) {
         this.stdin = text;
-        return this;
-    }
-
-    /** Answers prompts as a terminal would; without this call there is no terminal. */
-    CliRunner prompter(Prompter prompter) {
-        this.prompter = prompter;
         return this;
     }
 
@@ -69,8 +67,7 @@ final class CliRunner {
         int exit = new WardenCli(env, home,
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                Clock.fixed(NOW, ZoneOffset.UTC), watchPolicy, prompter)
+                new PrintStream(err, true, StandardCharsets.UTF_8))
                 .run(args);
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

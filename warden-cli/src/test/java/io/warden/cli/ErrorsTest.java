@@ -3,8 +3,6 @@ package io.warden.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,16 +13,9 @@ class ErrorsTest {
     @TempDir
     Path home;
 
-    /** A loopback port nobody listens on: bound once to get a free number, then closed. */
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
-    void anUnreachableServerIsOneLineAndExitOne() throws IOException {
-        String url = "http://127.0.0.1:" + closedPort();
+    void anUnreachableServerIsOneLineAndExitOne() {
+        String url = CliRunner.unreachableServer();
         CliRunner cli = new CliRunner(home).env("WARDEN_SERVER", url);
 
         CliRunner.Result result = cli.run("get", "tools");
@@ -38,31 +29,25 @@ class ErrorsTest {
                 .contains("at io.warden.cli.WardenClient");
     }
 
+    /** Problems from the real server (title, detail, request id, field paths): warden-it. */
     @Test
-    void problemsShowTitleDetailRequestIdAndFieldPaths() throws IOException {
-        try (FakeWarden server = FakeWarden.start()) {
-            server.on("GET", "/v1/namespaces/default/tools", (request, exchange) -> FakeWarden.respond(exchange, 400,
-                    "application/problem+json", """
-                    {"title":"Bad Request","status":400,"detail":"invalid label selector","errors":[{"path":"labelSelector","message":"unexpected ')'"}]}""",
-                    "X-Request-Id", "from-header"));
-            server.on("GET", "/v1/namespaces/default/agents", (request, exchange) -> FakeWarden.respond(exchange, 502,
-                    "text/html", "<html><body>Bad Gateway</body></html>"));
-            server.on("GET", "/v1/namespaces/default/workers", (request, exchange) -> FakeWarden.respond(exchange, 503,
-                    "text/plain", "database\u001b[31m unavailable"));
-            CliRunner cli = new CliRunner(home).env("WARDEN_SERVER", server.url());
+    void aProxyAnswerOfItsOwnIsOneLine() throws IOException {
+        try (BrokenProxy html = BrokenProxy.answering(502, "text/html", "<html><body>Bad Gateway</body></html>");
+             BrokenProxy text = BrokenProxy.answering(503, "text/plain", "database\u001b[31m unavailable");
+             BrokenProxy tagged = BrokenProxy.answering(504, "text/plain", "upstream timed out", "X-Request-Id", "from-header")) {
 
-            CliRunner.Result problem = cli.run("get", "tools", "-l", "a in (b");
-            assertThat(problem.exit()).isEqualTo(WardenCli.ERROR);
-            assertThat(problem.errLines()).containsExactly(
-                    "error: Bad Request: invalid label selector (request id from-header)",
-                    "  labelSelector: unexpected ')'");
+            CliRunner.Result fromHtml = new CliRunner(home).env("WARDEN_SERVER", html.url()).run("get", "agents");
+            assertThat(fromHtml.exit()).isEqualTo(WardenCli.ERROR);
+            assertThat(fromHtml.errLines()).containsExactly("error: HTTP 502");
 
-            CliRunner.Result html = cli.run("get", "agents");
-            assertThat(html.errLines()).containsExactly("error: HTTP 502");
-
-            CliRunner.Result text = cli.run("get", "workers");
-            assertThat(text.errLines()).as("control characters from the server are not printed")
+            CliRunner.Result fromText = new CliRunner(home).env("WARDEN_SERVER", text.url()).run("get", "workers");
+            assertThat(fromText.exit()).isEqualTo(WardenCli.ERROR);
+            assertThat(fromText.errLines()).as("control characters from the server are not printed")
                     .containsExactly("error: HTTP 503: database[31m unavailable");
+
+            CliRunner.Result fromTagged = new CliRunner(home).env("WARDEN_SERVER", tagged.url()).run("get", "tools");
+            assertThat(fromTagged.errLines()).as("a request id the proxy put in a header is shown")
+                    .containsExactly("error: HTTP 504: upstream timed out (request id from-header)");
         }
     }
 

@@ -1,9 +1,15 @@
 package io.warden.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
@@ -65,5 +71,21 @@ class FormattingTest {
         assertThat(policy.backoff(2)).isEqualTo(Duration.ofSeconds(1));
         assertThat(policy.backoff(3)).isEqualTo(Duration.ofSeconds(2));
         assertThat(policy.backoff(30)).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void watchRetriesThatCouldNeverWorkAreRefused() {
+        PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+        WardenCli cli = new WardenCli(Map.of(), Path.of("."), InputStream.nullInputStream(), nowhere, nowhere);
+
+        assertThatThrownBy(() -> cli.withWatchRetries(0, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attempts");
+        assertThatThrownBy(() -> cli.withWatchRetries(5, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backoff");
+        assertThatThrownBy(() -> cli.withWatchRetries(5, Duration.ofMillis(-1), Duration.ZERO, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backoff");
+        assertThatThrownBy(() -> cli.withWatchRetries(5, Duration.ZERO, Duration.ZERO, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleTimeout");
+        assertThat(cli.withWatchRetries(1, Duration.ZERO, Duration.ZERO, Duration.ofMillis(1))).isNotNull();
     }
 }

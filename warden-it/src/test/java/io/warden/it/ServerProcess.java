@@ -24,13 +24,25 @@ final class ServerProcess implements AutoCloseable {
     static final Path ROOT = Path.of(System.getProperty("warden.root.dir", "..")).toAbsolutePath().normalize();
     static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
+    /**
+     * Login and setup are rate limited per client address, and every test talks from 127.0.0.1:
+     * a class that logs in a few dozen times would be told to slow down. The limits are tested
+     * in warden-server; here they are raised out of the way.
+     */
+    static final List<String> RELAXED_LIMITS = List.of(
+            "--warden.edge.credential-rate-limit.per-minute=60000", "--warden.edge.credential-rate-limit.burst=1000");
+
     private final Process process;
     private final Path log;
+    private final List<String> args;
+    private final Map<String, String> env;
     final int port;
 
-    private ServerProcess(Process process, Path log, int port) {
+    private ServerProcess(Process process, Path log, List<String> args, Map<String, String> env, int port) {
         this.process = process;
         this.log = log;
+        this.args = List.copyOf(args);
+        this.env = Map.copyOf(env);
         this.port = port;
     }
 
@@ -45,7 +57,7 @@ final class ServerProcess implements AutoCloseable {
     /** Starts the server and waits until {@code /readyz} answers 200 (or the process dies). */
     static ServerProcess start(List<String> args, Map<String, String> env, int port) throws Exception {
         Process p = launch(args, env);
-        ServerProcess server = new ServerProcess(p, logOf(p), port);
+        ServerProcess server = new ServerProcess(p, logOf(p), args, env, port);
         server.awaitReady();
         return server;
     }
@@ -55,6 +67,36 @@ final class ServerProcess implements AutoCloseable {
         args.add("--port");
         args.add(Integer.toString(port));
         return start(args, Map.of(), port);
+    }
+
+    /**
+     * A server of its own for one test class: SQLite in a fresh data directory, a free port, the
+     * login rate limits relaxed, and {@code extraArgs}.
+     */
+    static ServerProcess startSqlite(Path dataDir, String... extraArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--data-dir=" + dataDir));
+        args.addAll(RELAXED_LIMITS);
+        args.addAll(List.of(extraArgs));
+        return start(freePort(), args);
+    }
+
+    /** Stops this server cleanly and starts it again, same port, arguments and data. */
+    ServerProcess restart() throws Exception {
+        stopCleanly();
+        return startAgain();
+    }
+
+    /** A new process for this stopped server: same port, arguments and data. */
+    ServerProcess startAgain() throws Exception {
+        if (process.isAlive()) {
+            throw new IllegalStateException("still running");
+        }
+        return start(args, env, port);
+    }
+
+    /** SIGKILL: the server dies at once, as in a crash; its port is closed when this returns. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     /** Starts a process without waiting; for tests of refusals at start-up. */

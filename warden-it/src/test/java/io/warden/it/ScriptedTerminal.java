@@ -1,5 +1,6 @@
-package io.warden.cli;
+package io.warden.it;
 
+import io.warden.cli.Prompter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -15,7 +16,7 @@ final class ScriptedTerminal implements Prompter {
         this.answers.addAll(List.of(answers));
     }
 
-    List<String> prompts() {
+    synchronized List<String> prompts() {
         return List.copyOf(prompts);
     }
 

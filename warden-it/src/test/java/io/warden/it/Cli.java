@@ -170,7 +170,7 @@ final class Cli {
 
     /** Runs a command that goes on until something ends it, such as {@code get --watch}. */
     Running start(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new SignallingBuffer();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         WardenCli cli = cli("", out, err);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -180,8 +180,26 @@ final class Cli {
             } catch (Throwable t) {
                 exit.completeExceptionally(t);
             }
+            synchronized (out) {
+                out.notifyAll(); // wake a waiter: the command ended
+            }
         });
         return new Running(exit, out, err);
+    }
+
+    /** A buffer that wakes whoever waits on it whenever something is written. */
+    private static final class SignallingBuffer extends ByteArrayOutputStream {
+        @Override
+        public synchronized void write(int b) {
+            super.write(b);
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            super.write(b, off, len);
+            notifyAll();
+        }
     }
 
     private WardenCli cli(String stdin, ByteArrayOutputStream out, ByteArrayOutputStream err) {
@@ -214,10 +232,13 @@ final class Cli {
         /** Waits until stdout holds {@code count} lines; fails with what was printed when it does not. */
         void awaitOutLines(int count) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (out().lines().count() < count) {
-                assertThat(System.nanoTime()).as("%d lines within 30 s; so far:\n%s", count, this).isLessThan(deadline);
-                assertThat(exit.isDone()).as("the command ended early:\n%s", this).isFalse();
-                Thread.sleep(20);
+            synchronized (out) {
+                while (out().lines().count() < count) {
+                    long left = deadline - System.nanoTime();
+                    assertThat(left).as("%d lines within 30 s; so far:\n%s", count, this).isPositive();
+                    assertThat(exit.isDone()).as("the command ended early:\n%s", this).isFalse();
+                    TimeUnit.NANOSECONDS.timedWait(out, left);
+                }
             }
         }
 

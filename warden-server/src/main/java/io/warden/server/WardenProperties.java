@@ -18,7 +18,8 @@ public record WardenProperties(
         @DefaultValue Watch watch,
         @DefaultValue Identity identity,
         @DefaultValue Edge edge,
-        @DefaultValue Tls tls) {
+        @DefaultValue Tls tls,
+        @DefaultValue Audit audit) {
 
     /** Database: the embedded SQLite file unless {@code url} names a PostgreSQL database. */
     public record Db(String url, String username, String password, @DefaultValue("10") int poolSize) {
@@ -70,5 +71,23 @@ public record WardenProperties(
     public record Watch(
             @DefaultValue("1s") Duration pollInterval,
             @DefaultValue("15s") Duration keepAlive) {
+    }
+
+    /**
+     * The audit ledger (docs/operations.md): checkpoint cadence, key files (default: created in
+     * the data directory), retention, the JSON Lines export sink and the verification sweep.
+     */
+    public record Audit(
+            @DefaultValue("1000") int checkpointEvery,
+            @DefaultValue("60s") Duration checkpointInterval,
+            String chainKeyFile,
+            String checkpointKeyFile,
+            @DefaultValue("0") int retentionDays,
+            @DefaultValue("1h") Duration retentionInterval,
+            String exportFile,
+            @DefaultValue("100MB") DataSize exportMaxSize,
+            @DefaultValue("5") int exportKeep,
+            @DefaultValue("1h") Duration sweepInterval,
+            @DefaultValue("2h") Duration sweepWindow) {
     }
 }

@@ -17,17 +17,23 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class WardenServer {
 
     /** Command-line flags and the property each one sets. */
-    static final Map<String, String> FLAGS = Map.of(
-            "--data-dir", "warden.data-dir",
-            "--bind", "warden.bind",
-            "--port", "warden.port",
-            "--db-url", "warden.db.url",
-            "--db-username", "warden.db.username",
-            "--max-body-size", "warden.limits.max-body-size",
-            "--tls-cert", "warden.tls.cert",
-            "--tls-key", "warden.tls.key",
-            "--trusted-proxies", "warden.edge.trusted-proxies",
-            "--cors-allowed-origins", "warden.edge.cors-allowed-origins");
+    static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("--data-dir", "warden.data-dir"),
+            Map.entry("--bind", "warden.bind"),
+            Map.entry("--port", "warden.port"),
+            Map.entry("--db-url", "warden.db.url"),
+            Map.entry("--db-username", "warden.db.username"),
+            Map.entry("--max-body-size", "warden.limits.max-body-size"),
+            Map.entry("--tls-cert", "warden.tls.cert"),
+            Map.entry("--tls-key", "warden.tls.key"),
+            Map.entry("--trusted-proxies", "warden.edge.trusted-proxies"),
+            Map.entry("--cors-allowed-origins", "warden.edge.cors-allowed-origins"),
+            Map.entry("--audit-retention-days", "warden.audit.retention-days"),
+            Map.entry("--audit-checkpoint-every", "warden.audit.checkpoint-every"),
+            Map.entry("--audit-checkpoint-interval", "warden.audit.checkpoint-interval"),
+            Map.entry("--audit-export-file", "warden.audit.export-file"),
+            Map.entry("--audit-chain-key-file", "warden.audit.chain-key-file"),
+            Map.entry("--audit-checkpoint-key-file", "warden.audit.checkpoint-key-file"));
 
     /** Flags that take no value. */
     static final Map<String, String> SWITCHES = Map.of("--insecure-http", "warden.tls.insecure-http");
@@ -102,6 +108,14 @@ public class WardenServer {
                   --db-url URL          jdbc:postgresql://... (default: SQLite in the data directory)
                   --db-username NAME    PostgreSQL user (password: WARDEN_DB_PASSWORD)
                   --max-body-size SIZE  request body limit (default 1MB)
+                  --audit-retention-days N      prune audit events older than N days, up to a signed
+                                                checkpoint (default 0: keep everything)
+                  --audit-checkpoint-every N    sign a checkpoint every N events per chain (default 1000)
+                  --audit-checkpoint-interval D ... and at least every D while a chain moves (default 60s)
+                  --audit-export-file FILE      also write every audit event to FILE as JSON Lines (rotated)
+                  --audit-chain-key-file FILE   the chain HMAC key (default: audit-chain.key in the data dir)
+                  --audit-checkpoint-key-file FILE  the Ed25519 checkpoint key, PKCS#8 PEM
+                                                (default: audit-checkpoint.key in the data dir)
                 Every option can also be set as an environment variable: WARDEN_DATA_DIR, WARDEN_PORT,
                 WARDEN_DB_URL, ... Flags win over the environment, which wins over defaults.""");
     }

@@ -29,6 +29,9 @@ package io.warden.core.audit;
  *     ({@link Chain#GENESIS_HASH} for seq 1)
  * @param hash {@code HMAC-SHA256(chain key, prevHash || canonical bytes)}, 64 lower-case hex
  *     digits
+ * @param prevDigest {@link #digest} of the previous record ({@link Chain#GENESIS_HASH} for seq 1)
+ * @param digest {@code SHA-256(prevDigest || hash || canonical bytes)}: the unkeyed link that
+ *     lets anyone holding only the checkpoints' public key verify an export
  */
 public record AuditRecord(
         String chain,
@@ -46,14 +49,30 @@ public record AuditRecord(
         String clientAddress,
         String details,
         String prevHash,
-        String hash) {
+        String hash,
+        String prevDigest,
+        String digest) {
+
+    /** A record without its links: a draft for {@link Chain#seal}, or a test's raw material. */
+    public AuditRecord(String chain, long seq, long time, String actorKind, String actorId, String actorVia,
+            String action, String targetKind, String targetNamespace, String targetName, String outcome,
+            String requestId, String clientAddress, String details) {
+        this(chain, seq, time, actorKind, actorId, actorVia, action, targetKind, targetNamespace, targetName,
+                outcome, requestId, clientAddress, details, null, null, null, null);
+    }
 
     /** The name of the chain of cluster-level events (events outside any namespace). */
     public static final String CLUSTER_CHAIN = "";
 
+    /** The record's position in both links: what the next record must name as its previous. */
+    public Chain.Link link() {
+        return new Chain.Link(hash, digest);
+    }
+
     /** This record with its link fields replaced: what sealing produces. */
-    AuditRecord withLink(String newPrevHash, String newHash) {
+    AuditRecord withLinks(Chain.Link prev, Chain.Link own) {
         return new AuditRecord(chain, seq, time, actorKind, actorId, actorVia, action, targetKind,
-                targetNamespace, targetName, outcome, requestId, clientAddress, details, newPrevHash, newHash);
+                targetNamespace, targetName, outcome, requestId, clientAddress, details, prev.hash(), own.hash(),
+                prev.digest(), own.digest());
     }
 }

@@ -50,7 +50,8 @@ public final class CanonicalForm {
     static final byte CHECKPOINT_CHAIN = 0x01;
     static final byte CHECKPOINT_SEQ = 0x02;
     static final byte CHECKPOINT_HASH = 0x03;
-    static final byte CHECKPOINT_TIME = 0x04;
+    static final byte CHECKPOINT_DIGEST = 0x04;
+    static final byte CHECKPOINT_TIME = 0x05;
 
     private CanonicalForm() {}
 
@@ -83,22 +84,24 @@ public final class CanonicalForm {
     }
 
     /**
-     * The bytes a checkpoint's signature covers: chain, seq, hash (32 raw bytes) and time;
-     * not the signature itself.
+     * The bytes a checkpoint's signature covers: chain, seq, hash and digest (32 raw bytes each)
+     * and time; not the signature itself.
      *
-     * @throws IllegalArgumentException if the hash is not 64 lower-case hex digits, or the chain
-     *     name is not well-formed Unicode
+     * @throws IllegalArgumentException if the hash or digest is not 64 lower-case hex digits, or
+     *     the chain name is not well-formed Unicode
      */
     public static byte[] of(Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         byte[] hash = Hex.parse(checkpoint.hash(), Chain.HASH_BYTES);
-        if (hash == null) {
-            throw new IllegalArgumentException("checkpoint hash must be 64 lower-case hex digits");
+        byte[] digest = Hex.parse(checkpoint.digest(), Chain.HASH_BYTES);
+        if (hash == null || digest == null) {
+            throw new IllegalArgumentException("checkpoint hash and digest must be 64 lower-case hex digits");
         }
-        Writer out = new Writer(CHECKPOINT_MAGIC, 128);
+        Writer out = new Writer(CHECKPOINT_MAGIC, 160);
         out.string(CHECKPOINT_CHAIN, "chain", checkpoint.chain());
         out.number(CHECKPOINT_SEQ, checkpoint.seq());
         out.field(CHECKPOINT_HASH, hash);
+        out.field(CHECKPOINT_DIGEST, digest);
         out.number(CHECKPOINT_TIME, checkpoint.time());
         return out.toByteArray();
     }

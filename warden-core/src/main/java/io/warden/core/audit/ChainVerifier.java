@@ -71,7 +71,7 @@ public final class ChainVerifier {
     public record Failed(Problem problem, long seq, String detail, long verified) implements Result {}
 
     private final String chain;
-    private final Chain chainKey;
+    private final Chain chainKey; // null: the public link only
     private final CheckpointSigner checkpointKey;
     private final List<Checkpoint> checkpoints;
     private final Checkpoint anchor;
@@ -79,7 +79,7 @@ public final class ChainVerifier {
     private ChainVerifier(String chain, Chain chainKey, CheckpointSigner checkpointKey,
             List<Checkpoint> checkpoints, Checkpoint anchor) {
         this.chain = Objects.requireNonNull(chain, "chain");
-        this.chainKey = Objects.requireNonNull(chainKey, "chainKey");
+        this.chainKey = chainKey;
         this.checkpointKey = checkpointKey;
         this.checkpoints = checkpoints;
         this.anchor = anchor;
@@ -87,7 +87,7 @@ public final class ChainVerifier {
 
     /** A verifier for chain {@code chain} (a namespace, or {@code ""}) under the chain key, without checkpoints. */
     public static ChainVerifier forChain(String chain, Chain chainKey) {
-        return new ChainVerifier(chain, chainKey, null, List.of(), null);
+        return new ChainVerifier(chain, Objects.requireNonNull(chainKey, "chainKey"), null, List.of(), null);
     }
 
     /**
@@ -95,7 +95,19 @@ public final class ChainVerifier {
      * {@code checkpointKey} (a public key is enough).
      */
     public static ChainVerifier forChain(String chain, Chain chainKey, CheckpointSigner checkpointKey) {
-        return new ChainVerifier(chain, chainKey, Objects.requireNonNull(checkpointKey, "checkpointKey"), List.of(), null);
+        return new ChainVerifier(chain, Objects.requireNonNull(chainKey, "chainKey"),
+                Objects.requireNonNull(checkpointKey, "checkpointKey"), List.of(), null);
+    }
+
+    /**
+     * A verifier for chain {@code chain} that needs no chain key: it checks the public link (each
+     * record's digest and its link to the one before) and the signed checkpoints, which pin the
+     * digests. This is the offline verification of an export: records up to the last checkpoint
+     * are proven; records after it only hang together, since anyone can compute a digest (the
+     * result's {@code lastCheckpoint} says how far the proof goes).
+     */
+    public static ChainVerifier publicOnly(String chain, CheckpointSigner checkpointKey) {
+        return new ChainVerifier(chain, null, Objects.requireNonNull(checkpointKey, "checkpointKey"), List.of(), null);
     }
 
     /**
@@ -144,10 +156,10 @@ public final class ChainVerifier {
     /** The state of one verification. */
     private final class Run {
         private final Lookahead records;
-        private final Mac mac = chainKey.newMac();
+        private final Mac mac = chainKey == null ? null : chainKey.newMac();
         private final NavigableMap<Long, List<Checkpoint>> pending = new TreeMap<>();
         private long expectedSeq = 1;
-        private String expectedPrev = Chain.GENESIS_HASH;
+        private Chain.Link expectedPrev = Chain.GENESIS;
         private long count;
         private Checkpoint lastCheckpoint;
 
@@ -170,14 +182,14 @@ public final class ChainVerifier {
                 if (r.seq() > expectedSeq) {
                     return jumpedAhead(r);
                 }
-                boolean authentic = chainKey.isAuthentic(r, mac);
-                if (!(authentic && chain.equals(r.chain()) && expectedPrev.equals(r.prevHash()))) {
+                boolean authentic = authentic(r);
+                if (!(authentic && chain.equals(r.chain()) && follows(r, expectedPrev))) {
                     return outOfPlace(r, authentic, records.peek());
                 }
                 count++;
                 expectedSeq++;
-                expectedPrev = r.hash();
-                Result atCheckpoint = checkpointsAt(r.seq(), r.hash());
+                expectedPrev = r.link();
+                Result atCheckpoint = checkpointsAt(r.seq(), r.link());
                 if (atCheckpoint != null) {
                     return atCheckpoint;
                 }
@@ -192,7 +204,7 @@ public final class ChainVerifier {
                     return fail(Problem.BAD_CHECKPOINT_SIGNATURE, anchor.seq(), "the anchor checkpoint's signature does not verify");
                 }
                 expectedSeq = anchor.seq() + 1;
-                expectedPrev = anchor.hash();
+                expectedPrev = anchor.link();
                 lastCheckpoint = anchor;
             }
             for (Checkpoint cp : checkpoints) {
@@ -201,15 +213,15 @@ public final class ChainVerifier {
                 }
             }
             pending.values().forEach(list -> list.sort(Comparator.comparingLong(Checkpoint::time)));
-            return anchor == null ? null : checkpointsAt(anchor.seq(), anchor.hash());
+            return anchor == null ? null : checkpointsAt(anchor.seq(), anchor.link());
         }
 
         private long startSeq() {
             return anchor == null ? 0 : anchor.seq();
         }
 
-        /** Checks every checkpoint at {@code seq} against the hash the chain has there. */
-        private Result checkpointsAt(long seq, String hash) {
+        /** Checks every checkpoint at {@code seq} against the hash and digest the chain has there. */
+        private Result checkpointsAt(long seq, Chain.Link link) {
             List<Checkpoint> at = pending.remove(seq);
             if (at == null) {
                 return null;
@@ -218,9 +230,16 @@ public final class ChainVerifier {
                 if (!checkpointKey.verify(cp)) {
                     return fail(Problem.BAD_CHECKPOINT_SIGNATURE, seq, "the checkpoint at seq " + seq + " does not carry a valid signature");
                 }
-                if (!Chain.hashesEqual(cp.hash(), hash)) {
+                if (!Chain.hashesEqual(cp.hash(), link.hash())) {
                     return fail(Problem.TRUNCATED, seq, "the checkpoint signed at seq " + seq
                             + " names another hash than the chain has there: the chain was cut and written again");
+                }
+                if (!Chain.hashesEqual(cp.digest(), link.digest())) {
+                    // Same keyed hash, other digest: records were changed and their digests
+                    // recomputed, which only the public link can be fooled into; the keyed link
+                    // would have named the first changed record.
+                    return fail(Problem.MODIFIED, seq, "the checkpoint signed at seq " + seq + " names another digest"
+                            + " than the chain has there: records up to seq " + seq + " were changed and re-digested");
                 }
                 lastCheckpoint = cp;
             }
@@ -260,18 +279,18 @@ public final class ChainVerifier {
             if (next != null && next.seq() == seq) {
                 return fail(Problem.INSERTED, seq, "two records claim seq " + seq);
             }
-            if (next != null && expectedPrev.equals(next.prevHash()) && r.prevHash() != null && r.prevHash().equals(next.hash())) {
+            if (next != null && follows(next, expectedPrev) && follows(r, next.link())) {
                 // next follows seq - 1 and r follows next: the two traded places.
                 return fail(Problem.REORDERED, seq, "the records at seq " + seq + " and " + next.seq() + " are swapped");
             }
-            if (authentic) {
+            if (authentic && chainKey != null) {
                 // Only the key holder can make an authentic record, so this one was written by the
                 // server, for another chain or another history, and copied here.
                 return fail(Problem.INSERTED, seq, chain.equals(r.chain())
                         ? "the record at seq " + seq + " is authentic but does not link to seq " + (seq - 1) + " (replayed from another history)"
                         : "the record at seq " + seq + " belongs to chain '" + r.chain() + "'");
             }
-            if (next != null && expectedPrev.equals(next.prevHash())) {
+            if (next != null && follows(next, expectedPrev)) {
                 return fail(Problem.INSERTED, seq, "the record at seq " + seq
                         + " does not verify and the chain continues around it from seq " + (seq - 1));
             }
@@ -299,7 +318,17 @@ public final class ChainVerifier {
         }
 
         private boolean isGenuine(AuditRecord r) {
-            return chain.equals(r.chain()) && chainKey.isAuthentic(r, mac);
+            return chain.equals(r.chain()) && authentic(r);
+        }
+
+        /** Keyed: the HMAC and the digest check out. Public: the digest does (anyone can make one). */
+        private boolean authentic(AuditRecord r) {
+            return chainKey == null ? Chain.hasValidDigest(r) : chainKey.isAuthentic(r, mac);
+        }
+
+        /** Whether {@code r} names {@code prev} as its previous record, in both links. */
+        private static boolean follows(AuditRecord r, Chain.Link prev) {
+            return prev.hash().equals(r.prevHash()) && prev.digest().equals(r.prevDigest());
         }
 
         private Failed fail(Problem problem, long seq, String detail) {

@@ -9,7 +9,15 @@ package io.warden.core.audit;
  * @param chain the chain's name ({@link AuditRecord#CLUSTER_CHAIN} for cluster events)
  * @param seq the sequence the checkpoint vouches for
  * @param hash the hash of the record at {@code seq}, 64 lower-case hex digits
+ * @param digest the digest of the record at {@code seq} (the unkeyed link), 64 lower-case hex
+ *     digits
  * @param time when the checkpoint was signed, milliseconds since the Unix epoch
  * @param signature the Ed25519 signature, 128 lower-case hex digits
  */
-public record Checkpoint(String chain, long seq, String hash, long time, String signature) {}
+public record Checkpoint(String chain, long seq, String hash, String digest, long time, String signature) {
+
+    /** The position this checkpoint vouches for, in both links. */
+    public Chain.Link link() {
+        return new Chain.Link(hash, digest);
+    }
+}

@@ -64,20 +64,22 @@ public final class CheckpointSigner {
     }
 
     /**
-     * Signs that {@code chain} had {@code hash} at {@code seq}, at {@code time}.
+     * Signs that {@code chain} had the hash and digest of {@code link} at {@code seq}, at
+     * {@code time}.
      *
      * @throws IllegalStateException if this instance only verifies
-     * @throws IllegalArgumentException if {@code hash} is not 64 lower-case hex digits or
+     * @throws IllegalArgumentException if the hash or digest is not 64 lower-case hex digits or
      *     {@code seq} is below 1
      */
-    public Checkpoint sign(String chain, long seq, String hash, long time) {
+    public Checkpoint sign(String chain, long seq, Chain.Link link, long time) {
         Objects.requireNonNull(chain, "chain");
+        Objects.requireNonNull(link, "link");
         if (seq < 1) {
             throw new IllegalArgumentException("a checkpoint names a record: seq starts at 1");
         }
-        Checkpoint unsigned = new Checkpoint(chain, seq, hash, time, null);
+        Checkpoint unsigned = new Checkpoint(chain, seq, link.hash(), link.digest(), time, null);
         byte[] signature = sign(CanonicalForm.of(unsigned));
-        return new Checkpoint(chain, seq, hash, time, Hex.format(signature));
+        return new Checkpoint(chain, seq, link.hash(), link.digest(), time, Hex.format(signature));
     }
 
     /**
@@ -118,7 +120,7 @@ public final class CheckpointSigner {
         return publicKey.getEncoded();
     }
 
-    /** Ed25519 over raw bytes: the path {@link #sign(String, long, String, long)} takes, exposed for known-answer tests. */
+    /** Ed25519 over raw bytes: the path {@link #sign(String, long, Chain.Link, long)} takes, exposed for known-answer tests. */
     byte[] sign(byte[] message) {
         Ed25519Signer signer = new Ed25519Signer();
         signer.init(true, requirePrivateKey());

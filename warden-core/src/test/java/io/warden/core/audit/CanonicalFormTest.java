@@ -12,7 +12,7 @@ class CanonicalFormTest {
 
     private static AuditRecord record(String actorId, String actorVia, String details) {
         return new AuditRecord("payments", 1, 0, "user", actorId, actorVia, "login", null, null, null,
-                "success", null, null, details, null, null);
+                "success", null, null, details);
     }
 
     @Test
@@ -39,7 +39,7 @@ class CanonicalFormTest {
     @Test
     void numbersAreDecimalAscii() {
         AuditRecord r = new AuditRecord("", 1234567890123L, -5, null, null, null, "a", null, null, null, "o",
-                null, null, null, null, null);
+                null, null, null);
         String hex = HexFormat.of().formatHex(CanonicalForm.of(r));
 
         assertThat(hex).contains("0100000000020000000d" + HexFormat.of().formatHex("1234567890123".getBytes(StandardCharsets.US_ASCII))
@@ -88,26 +88,26 @@ class CanonicalFormTest {
     @Test
     void theCheckpointFormCarriesTheHashAsRawBytesUnderItsOwnMagic() {
         String hash = "ab".repeat(32);
-        byte[] bytes = CanonicalForm.of(new Checkpoint("", 7, hash, 9, "ignored"));
+        byte[] bytes = CanonicalForm.of(new Checkpoint("", 7, hash, "cd".repeat(32), 9, "ignored"));
 
         assertThat(new String(bytes, 0, 21, StandardCharsets.US_ASCII)).isEqualTo("warden-checkpoint-v1\n");
         assertThat(HexFormat.of().formatHex(Arrays.copyOfRange(bytes, 21, bytes.length)))
-                .isEqualTo("0100000000" + "020000000137" + "0300000020" + hash + "040000000139");
+                .isEqualTo("0100000000" + "020000000137" + "0300000020" + hash + "0400000020" + "cd".repeat(32) + "050000000139");
     }
 
     @Test
     void aCheckpointSignatureIsNotPartOfItsCanonicalForm() {
         String hash = "ab".repeat(32);
 
-        assertThat(CanonicalForm.of(new Checkpoint("x", 7, hash, 9, "a")))
-                .isEqualTo(CanonicalForm.of(new Checkpoint("x", 7, hash, 9, "b")));
+        assertThat(CanonicalForm.of(new Checkpoint("x", 7, hash, hash, 9, "a")))
+                .isEqualTo(CanonicalForm.of(new Checkpoint("x", 7, hash, hash, 9, "b")));
     }
 
     @Test
     void aCheckpointHashMustBeLowerCaseHex() {
-        assertThatThrownBy(() -> CanonicalForm.of(new Checkpoint("x", 7, "AB".repeat(32), 9, null)))
+        assertThatThrownBy(() -> CanonicalForm.of(new Checkpoint("x", 7, "AB".repeat(32), "ab".repeat(32), 9, null)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CanonicalForm.of(new Checkpoint("x", 7, "ab", 9, null)))
+        assertThatThrownBy(() -> CanonicalForm.of(new Checkpoint("x", 7, "ab".repeat(32), "ab", 9, null)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -56,7 +56,7 @@ class ChainVerifierTest {
     }
 
     /** A record sealed with a key that is not the chain's: what a forger without the key can do at best. */
-    private AuditRecord forged(long seq, String prevHash) {
+    private AuditRecord forged(long seq, Chain.Link prevHash) {
         Chain guessed = new Chain(TestChains.bytes(0x66, 32));
         return guessed.seal(withDetails(TestChains.draft(NS, seq), "{\"forged\":true}"), prevHash);
     }
@@ -164,11 +164,11 @@ class ChainVerifierTest {
         void rewrittenWithItsSuccessorsHashesRecomputedUnderAGuessedKeyIsNamedAtTheFirst() {
             List<AuditRecord> rows = rows();
             Chain guessed = new Chain(TestChains.bytes(0x66, 32));
-            String prev = at(6).hash();
+            Chain.Link prev = at(6).link();
             for (int seq = 7; seq <= 20; seq++) {
                 AuditRecord rewritten = guessed.seal(withDetails(at(seq), "{}"), prev);
                 rows.set(seq - 1, rewritten);
-                prev = rewritten.hash();
+                prev = rewritten.link();
             }
 
             assertFailed(verify(rows), Problem.MODIFIED, 7);
@@ -214,7 +214,7 @@ class ChainVerifierTest {
         void andReplacedByAForgeryAtTheEndOfTheStreamIsStillADeletion() {
             List<AuditRecord> rows = rows();
             rows.remove(6);
-            rows.add(forged(7, at(6).hash()));
+            rows.add(forged(7, at(6).link()));
 
             assertFailed(verify(rows), Problem.DELETED, 7);
         }
@@ -236,9 +236,9 @@ class ChainVerifierTest {
         @Test
         void forgedWithADuplicateSeqIsNamedWhicheverRowComesFirst() {
             List<AuditRecord> before = rows();
-            before.add(6, forged(7, at(6).hash()));
+            before.add(6, forged(7, at(6).link()));
             List<AuditRecord> after = rows();
-            after.add(7, forged(7, at(6).hash()));
+            after.add(7, forged(7, at(6).link()));
 
             assertFailed(verify(before), Problem.INSERTED, 7);
             assertFailed(verify(after), Problem.INSERTED, 7);
@@ -247,7 +247,7 @@ class ChainVerifierTest {
         @Test
         void forgedWithTheFollowingRecordsRenumberedIsNamedAtItsSeq() {
             List<AuditRecord> rows = new ArrayList<>(genuine.subList(0, 6));
-            rows.add(forged(7, at(6).hash()));
+            rows.add(forged(7, at(6).link()));
             for (long seq = 7; seq <= 20; seq++) {
                 rows.add(withSeq(at(seq), seq + 1));
             }
@@ -277,7 +277,7 @@ class ChainVerifierTest {
         @Test
         void forgedWithAFarSeqIsNamedAtTheSeqItClaims() {
             List<AuditRecord> rows = rows();
-            rows.add(6, forged(15, at(6).hash()));
+            rows.add(6, forged(15, at(6).link()));
 
             assertFailed(verify(rows), Problem.INSERTED, 15);
         }
@@ -301,7 +301,7 @@ class ChainVerifierTest {
         void replayedFromAnEarlierHistoryOfTheSameChainIsNamed() {
             // A namespace deleted and created again under the same name: authentic old records
             // carry the same chain name but belong to another history.
-            List<AuditRecord> earlier = TestChains.chain(CHAIN_KEY, NS, 1, 20, Chain.GENESIS_HASH, "earlier");
+            List<AuditRecord> earlier = TestChains.chain(CHAIN_KEY, NS, 1, 20, Chain.GENESIS, "earlier");
             List<AuditRecord> rows = rows();
             rows.set(6, earlier.get(6));
 
@@ -380,7 +380,7 @@ class ChainVerifierTest {
         @Test
         void cutAndRegrownByTheServerIsNamedAtTheCheckpointThatNoLongerMatches() {
             List<AuditRecord> rows = new ArrayList<>(genuine.subList(0, 15));
-            rows.addAll(TestChains.chain(CHAIN_KEY, NS, 16, 10, at(15).hash(), "regrown"));
+            rows.addAll(TestChains.chain(CHAIN_KEY, NS, 16, 10, at(15).link(), "regrown"));
 
             assertFailed(verify(rows), Problem.TRUNCATED, 20);
         }
@@ -403,7 +403,7 @@ class ChainVerifierTest {
         void withAFlippedSignatureBitAreNamed() {
             List<Checkpoint> cps = new ArrayList<>(checkpoints);
             Checkpoint cp = cps.get(0);
-            cps.set(0, new Checkpoint(cp.chain(), cp.seq(), cp.hash(), cp.time(), flipLastBit(cp.signature())));
+            cps.set(0, new Checkpoint(cp.chain(), cp.seq(), cp.hash(), cp.digest(), cp.time(), flipLastBit(cp.signature())));
 
             assertFailed(verify(genuine, cps), Problem.BAD_CHECKPOINT_SIGNATURE, 10);
         }
@@ -412,7 +412,7 @@ class ChainVerifierTest {
         void whoseHashWasRewrittenAreNamedAsBadlySigned() {
             List<Checkpoint> cps = new ArrayList<>(checkpoints);
             Checkpoint cp = cps.get(1);
-            cps.set(1, new Checkpoint(cp.chain(), cp.seq(), at(15).hash(), cp.time(), cp.signature()));
+            cps.set(1, new Checkpoint(cp.chain(), cp.seq(), at(15).hash(), cp.digest(), cp.time(), cp.signature()));
 
             assertFailed(verify(genuine, cps), Problem.BAD_CHECKPOINT_SIGNATURE, 20);
         }
@@ -428,7 +428,7 @@ class ChainVerifierTest {
         @Test
         void forgedPastTheEndAreNamedButProveNoTruncation() {
             List<Checkpoint> cps = new ArrayList<>(checkpoints);
-            cps.add(new Checkpoint(NS, 30, at(20).hash(), 1L, "00".repeat(64)));
+            cps.add(new Checkpoint(NS, 30, at(20).hash(), at(20).digest(), 1L, "00".repeat(64)));
 
             assertFailed(verify(genuine, cps), Problem.BAD_CHECKPOINT_SIGNATURE, 30);
         }
@@ -483,7 +483,7 @@ class ChainVerifierTest {
 
         @Test
         void withAForgedAnchorIsNamed() {
-            Checkpoint forged = new Checkpoint(NS, 10, at(10).hash(), anchor.time(), flipLastBit(anchor.signature()));
+            Checkpoint forged = new Checkpoint(NS, 10, at(10).hash(), at(10).digest(), anchor.time(), flipLastBit(anchor.signature()));
             Result r = ChainVerifier.forChain(NS, CHAIN_KEY, PUBLIC).startingAt(forged).verify(genuine.subList(10, 20));
 
             assertFailed(r, Problem.BAD_CHECKPOINT_SIGNATURE, 10);
@@ -492,7 +492,7 @@ class ChainVerifierTest {
         @Test
         void contradictedByAnotherSignedCheckpointIsNamed() {
             List<Checkpoint> cps = new ArrayList<>(checkpoints);
-            cps.add(SIGNER.sign(NS, 10, at(9).hash(), anchor.time() + 1));
+            cps.add(SIGNER.sign(NS, 10, at(9).link(), anchor.time() + 1));
 
             Result r = ChainVerifier.forChain(NS, CHAIN_KEY, PUBLIC).withCheckpoints(cps).startingAt(anchor)
                     .verify(genuine.subList(10, 20));
@@ -523,7 +523,7 @@ class ChainVerifierTest {
         // Nothing after it, and no checkpoint, tells a forged last record from an altered one;
         // both are "not what the server wrote at this seq".
         List<AuditRecord> rows = rows();
-        rows.add(forged(21, at(20).hash()));
+        rows.add(forged(21, at(20).link()));
 
         assertFailed(verify(rows), Problem.MODIFIED, 21);
     }
@@ -533,5 +533,111 @@ class ChainVerifierTest {
         List<AuditRecord> ops = chain("ops", 20);
 
         assertFailed(verify(ops, List.of()), Problem.INSERTED, 1);
+    }
+
+    /** A record whose fields were changed and whose digest was recomputed: all the public link lets anyone do. */
+    private static AuditRecord redigested(AuditRecord r, String details, Chain.Link prev) {
+        AuditRecord edited = new AuditRecord(r.chain(), r.seq(), r.time(), r.actorKind(), r.actorId(), r.actorVia(),
+                r.action(), r.targetKind(), r.targetNamespace(), r.targetName(), r.outcome(), r.requestId(),
+                r.clientAddress(), details, prev.hash(), r.hash(), prev.digest(), null);
+        byte[] digest;
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(java.util.HexFormat.of().parseHex(prev.digest()));
+            sha.update(java.util.HexFormat.of().parseHex(r.hash()));
+            sha.update(CanonicalForm.of(edited));
+            digest = sha.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+        return TestChains.withDigest(edited, java.util.HexFormat.of().formatHex(digest));
+    }
+
+    /**
+     * Offline, with only the public key: an auditor holding an export and the published
+     * checkpoints, but not the chain key. The attacker edits the export.
+     */
+    @Nested
+    class WithOnlyThePublicKey {
+
+        private Result verifyPublic(List<AuditRecord> records) {
+            return ChainVerifier.publicOnly(NS, PUBLIC).withCheckpoints(checkpoints).verify(records);
+        }
+
+        @Test
+        void anUntouchedExportVerifiesUpToItsLastCheckpoint() {
+            assertThat(verifyPublic(genuine)).isEqualTo(new Ok(20, 20, checkpoints.get(1)));
+        }
+
+        @Test
+        void anEditedFieldIsNamed() {
+            List<AuditRecord> rows = rows();
+            rows.set(6, withDetails(at(7), "{\"n\":7,\"edited\":true}"));
+
+            assertFailed(verifyPublic(rows), Problem.MODIFIED, 7);
+        }
+
+        @Test
+        void anEditWithItsDigestRecomputedBreaksTheLinkToTheNextRecord() {
+            List<AuditRecord> rows = rows();
+            rows.set(6, redigested(at(7), "{}", at(6).link()));
+
+            // Anyone can recompute a digest, so record 7 looks sound on its own; record 8 still
+            // names the old one. The break is where the evidence is.
+            assertFailed(verifyPublic(rows), Problem.MODIFIED, 8);
+        }
+
+        @Test
+        void anEditWithEveryLaterDigestRecomputedIsCaughtByTheSignedCheckpoint() {
+            List<AuditRecord> rows = rows();
+            Chain.Link prev = at(6).link();
+            for (int seq = 7; seq <= 20; seq++) {
+                AuditRecord r = redigested(at(seq), seq == 7 ? "{}" : at(seq).details(), prev);
+                rows.set(seq - 1, r);
+                prev = r.link();
+            }
+
+            assertFailed(verifyPublic(rows), Problem.MODIFIED, 10);
+        }
+
+        @Test
+        void aDeletedRecordIsNamed() {
+            List<AuditRecord> rows = rows();
+            rows.remove(6);
+
+            assertFailed(verifyPublic(rows), Problem.DELETED, 7);
+        }
+
+        @Test
+        void swappedRecordsAreNamed() {
+            List<AuditRecord> rows = rows();
+            Collections.swap(rows, 6, 7);
+
+            assertFailed(verifyPublic(rows), Problem.REORDERED, 7);
+        }
+
+        @Test
+        void aCutTailIsNamedByTheCheckpointThatVouchesForIt() {
+            assertFailed(verifyPublic(genuine.subList(0, 15)), Problem.TRUNCATED, 16);
+        }
+
+        @Test
+        void aCheckpointSignedWithAnotherKeyIsNamed() {
+            List<Checkpoint> cps = new ArrayList<>(checkpoints);
+            cps.add(checkpoint(CheckpointSigner.generate(), at(15)));
+
+            assertFailed(ChainVerifier.publicOnly(NS, PUBLIC).withCheckpoints(cps).verify(genuine),
+                    Problem.BAD_CHECKPOINT_SIGNATURE, 15);
+        }
+    }
+
+    @Test
+    void theKeyedVerifierAlsoHoldsTheDigestsToAccount() {
+        // A DBA who leaves the keyed hash alone but rewrites digests would fool no one offline
+        // either; verify on the server names it at once.
+        List<AuditRecord> rows = rows();
+        rows.set(6, TestChains.withDigest(at(7), flipLastBit(at(7).digest())));
+
+        assertFailed(verify(rows), Problem.MODIFIED, 7);
     }
 }

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 class CheckpointSignerTest {
 
     private static final String HASH = "5e".repeat(32);
+    private static final String DIGEST = "d1".repeat(32);
+    private static final Chain.Link LINK = new Chain.Link(HASH, DIGEST);
 
     @Test
     void rfc8032TestVector1ThroughThePemPath() {
@@ -37,12 +39,12 @@ class CheckpointSignerTest {
     @Test
     void aSignedCheckpointVerifiesUnderThePublicKeyAlone() {
         CheckpointSigner signer = CheckpointSigner.generate();
-        Checkpoint cp = signer.sign("payments", 1000, HASH, 1_767_225_600_000L);
+        Checkpoint cp = signer.sign("payments", 1000, LINK, 1_767_225_600_000L);
 
         CheckpointSigner verifier = CheckpointSigner.fromPublicKeyPem(signer.publicKeyPem());
 
-        assertThat(cp).extracting(Checkpoint::chain, Checkpoint::seq, Checkpoint::hash, Checkpoint::time)
-                .containsExactly("payments", 1000L, HASH, 1_767_225_600_000L);
+        assertThat(cp).extracting(Checkpoint::chain, Checkpoint::seq, Checkpoint::hash, Checkpoint::digest, Checkpoint::time)
+                .containsExactly("payments", 1000L, HASH, DIGEST, 1_767_225_600_000L);
         assertThat(cp.signature()).matches("[0-9a-f]{128}");
         assertThat(verifier.canSign()).isFalse();
         assertThat(verifier.verify(cp)).isTrue();
@@ -51,13 +53,13 @@ class CheckpointSignerTest {
     @Test
     void flippingAnyBitOfTheSignatureFailsVerification() {
         CheckpointSigner signer = CheckpointSigner.generate();
-        Checkpoint cp = signer.sign("payments", 1000, HASH, 1L);
+        Checkpoint cp = signer.sign("payments", 1000, LINK, 1L);
         byte[] sig = HexFormat.of().parseHex(cp.signature());
 
         for (int bit = 0; bit < sig.length * 8; bit++) {
             byte[] flipped = sig.clone();
             flipped[bit / 8] ^= (byte) (1 << (bit % 8));
-            Checkpoint forged = new Checkpoint(cp.chain(), cp.seq(), cp.hash(), cp.time(), HexFormat.of().formatHex(flipped));
+            Checkpoint forged = new Checkpoint(cp.chain(), cp.seq(), cp.hash(), DIGEST, cp.time(), HexFormat.of().formatHex(flipped));
             assertThat(signer.verify(forged)).as("bit %d", bit).isFalse();
         }
     }
@@ -65,28 +67,29 @@ class CheckpointSignerTest {
     @Test
     void changingAnySignedFieldFailsVerification() {
         CheckpointSigner signer = CheckpointSigner.generate();
-        Checkpoint cp = signer.sign("payments", 1000, HASH, 1L);
+        Checkpoint cp = signer.sign("payments", 1000, LINK, 1L);
 
-        assertThat(signer.verify(new Checkpoint("ops", 1000, HASH, 1L, cp.signature()))).isFalse();
-        assertThat(signer.verify(new Checkpoint("payments", 1001, HASH, 1L, cp.signature()))).isFalse();
-        assertThat(signer.verify(new Checkpoint("payments", 1000, "5f".repeat(32), 1L, cp.signature()))).isFalse();
-        assertThat(signer.verify(new Checkpoint("payments", 1000, HASH, 2L, cp.signature()))).isFalse();
+        assertThat(signer.verify(new Checkpoint("ops", 1000, HASH, DIGEST, 1L, cp.signature()))).isFalse();
+        assertThat(signer.verify(new Checkpoint("payments", 1001, HASH, DIGEST, 1L, cp.signature()))).isFalse();
+        assertThat(signer.verify(new Checkpoint("payments", 1000, "5f".repeat(32), DIGEST, 1L, cp.signature()))).isFalse();
+        assertThat(signer.verify(new Checkpoint("payments", 1000, HASH, "d2".repeat(32), 1L, cp.signature()))).isFalse();
+        assertThat(signer.verify(new Checkpoint("payments", 1000, HASH, DIGEST, 2L, cp.signature()))).isFalse();
     }
 
     @Test
     void malformedCheckpointsAreRejectedNotThrown() {
         CheckpointSigner signer = CheckpointSigner.generate();
-        Checkpoint cp = signer.sign("payments", 1000, HASH, 1L);
+        Checkpoint cp = signer.sign("payments", 1000, LINK, 1L);
 
-        assertThat(signer.verify(new Checkpoint("payments", 1000, HASH, 1L, null))).isFalse();
-        assertThat(signer.verify(new Checkpoint("payments", 1000, HASH, 1L, cp.signature().toUpperCase(java.util.Locale.ROOT)))).isFalse();
-        assertThat(signer.verify(new Checkpoint("payments", 1000, "zz", 1L, cp.signature()))).isFalse();
-        assertThat(signer.verify(new Checkpoint(null, 1000, HASH, 1L, cp.signature()))).isFalse();
+        assertThat(signer.verify(new Checkpoint("payments", 1000, HASH, DIGEST, 1L, null))).isFalse();
+        assertThat(signer.verify(new Checkpoint("payments", 1000, HASH, DIGEST, 1L, cp.signature().toUpperCase(java.util.Locale.ROOT)))).isFalse();
+        assertThat(signer.verify(new Checkpoint("payments", 1000, "zz", DIGEST, 1L, cp.signature()))).isFalse();
+        assertThat(signer.verify(new Checkpoint(null, 1000, HASH, DIGEST, 1L, cp.signature()))).isFalse();
     }
 
     @Test
     void anotherKeyDoesNotVerify() {
-        Checkpoint cp = CheckpointSigner.generate().sign("payments", 1, HASH, 1L);
+        Checkpoint cp = CheckpointSigner.generate().sign("payments", 1, LINK, 1L);
 
         assertThat(CheckpointSigner.generate().verify(cp)).isFalse();
     }
@@ -95,7 +98,7 @@ class CheckpointSignerTest {
     void aVerifyOnlyInstanceCannotSignOrExportAPrivateKey() {
         CheckpointSigner verifier = CheckpointSigner.fromPublicKeyPem(CheckpointSigner.generate().publicKeyPem());
 
-        assertThatThrownBy(() -> verifier.sign("payments", 1, HASH, 1L)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> verifier.sign("payments", 1, LINK, 1L)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(verifier::privateKeyPem).isInstanceOf(IllegalStateException.class);
     }
 
@@ -103,8 +106,8 @@ class CheckpointSignerTest {
     void signingRefusesAMalformedHashOrSeq() {
         CheckpointSigner signer = CheckpointSigner.generate();
 
-        assertThatThrownBy(() -> signer.sign("payments", 1, "5E".repeat(32), 1L)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> signer.sign("payments", 0, HASH, 1L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> signer.sign("payments", 1, new Chain.Link("5E".repeat(32), DIGEST), 1L)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> signer.sign("payments", 0, LINK, 1L)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -115,7 +118,7 @@ class CheckpointSignerTest {
 
         assertThat(reloaded.publicKeyPem()).isEqualTo(signer.publicKeyPem());
         assertThat(reloaded.privateKeyPem()).isEqualTo(signer.privateKeyPem());
-        assertThat(signer.verify(reloaded.sign("payments", 7, HASH, 3L))).isTrue();
+        assertThat(signer.verify(reloaded.sign("payments", 7, LINK, 3L))).isTrue();
         assertThat(signer.privateKeyPem()).matches("-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/]{64}\n-----END PRIVATE KEY-----\n");
         assertThat(signer.publicKeyPem()).matches("-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/]{59}=\n-----END PUBLIC KEY-----\n");
     }
@@ -147,7 +150,7 @@ class CheckpointSignerTest {
     void theJdkReadsOurPublicKeyAndAcceptsOurSignatures() throws Exception {
         // An independent Ed25519 implementation: proves the SPKI encoding and pure Ed25519.
         CheckpointSigner signer = CheckpointSigner.generate();
-        Checkpoint cp = signer.sign("payments", 1000, HASH, 1L);
+        Checkpoint cp = signer.sign("payments", 1000, LINK, 1L);
         String body = signer.publicKeyPem().replaceAll("-----[A-Z ]+-----|\\s", "");
 
         PublicKey jdkKey = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));

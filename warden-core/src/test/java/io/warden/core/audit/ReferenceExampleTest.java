@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -18,9 +19,11 @@ class ReferenceExampleTest {
 
     static final byte[] KEY = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     static final String PREV_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    static final String PREV_DIGEST = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    static final Chain.Link PREV = new Chain.Link(PREV_HASH, PREV_DIGEST);
     static final AuditRecord DRAFT = new AuditRecord("payments", 42, 1767225600000L, "user", "alice", "token:tok_7f3a",
             "resource.update", "Tool", "payments", "git-clone", "success", "req-5d1c", null,
-            "{\"changed\":[\"spec.image\"],\"note\":\"café\"}", null, null);
+            "{\"changed\":[\"spec.image\"],\"note\":\"café\"}");
 
     static final String CANONICAL_HEX = "77617264656e2d61756469742d76310a"
             + "01000000087061796d656e7473"
@@ -38,6 +41,7 @@ class ReferenceExampleTest {
             + "0dffffffff"
             + "0e000000297b226368616e676564223a5b22737065632e696d616765225d2c226e6f7465223a22636166c3a9227d";
     static final String HASH = "a2556be3df1502d7b93eef6901a52fcac8836585f8468753c7f27ff8da48fac0";
+    static final String DIGEST = "7e45e47b0591a4aa284f1c00e55782db84378bb16eab09a4bd76e1f39aa0a6a5";
 
     // RFC 8032 section 7.1 test 1 key: public, so never a real checkpoint key.
     static final String SIGNING_KEY_PEM = """
@@ -55,9 +59,10 @@ class ReferenceExampleTest {
             + "01000000087061796d656e7473"
             + "02000000023432"
             + "0300000020a2556be3df1502d7b93eef6901a52fcac8836585f8468753c7f27ff8da48fac0"
-            + "040000000d31373637323235363630303030";
-    static final String SIGNATURE = "c54672329d3d11f15d9a1098d2626858d78026b0e7a024e02732986787569d70"
-            + "5817dc77efc66ed5536f932f2f2c8d84fe26f2add5c47eec88d0a79f761d920e";
+            + "0400000020" + "7e45e47b0591a4aa284f1c00e55782db84378bb16eab09a4bd76e1f39aa0a6a5"
+            + "050000000d31373637323235363630303030";
+    static final String SIGNATURE = "0fc5105e20e8788f052b9d67c3213ac88c1fbdc74c55c0f0864c03dd2c610920"
+            + "f09c961ed32a827ea306a19cdf03dbdf67176aef2f5f2d0e190032253f70f106";
 
     @Test
     void theExampleRecordHasTheDocumentedCanonicalBytes() {
@@ -66,20 +71,29 @@ class ReferenceExampleTest {
     }
 
     @Test
-    void sealingTheExampleGivesTheDocumentedHash() {
-        AuditRecord sealed = new Chain(KEY).seal(DRAFT, PREV_HASH);
+    void sealingTheExampleGivesTheDocumentedHashAndDigest() throws Exception {
+        AuditRecord sealed = new Chain(KEY).seal(DRAFT, PREV);
 
         assertThat(sealed.prevHash()).isEqualTo(PREV_HASH);
         assertThat(sealed.hash()).isEqualTo(HASH);
-        // The same number straight from the definition, HMAC-SHA256(key, prevHash || canonical).
+        assertThat(sealed.prevDigest()).isEqualTo(PREV_DIGEST);
+        assertThat(sealed.digest()).isEqualTo(DIGEST);
+        // The same numbers straight from the definitions: HMAC-SHA256(key, prevHash || canonical)
+        // and SHA-256(prevDigest || hash || canonical).
         assertThat(HexFormat.of().formatHex(Chain.hmacSha256(KEY, HexFormat.of().parseHex(PREV_HASH),
                 HexFormat.of().parseHex(CANONICAL_HEX)))).isEqualTo(HASH);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(HexFormat.of().parseHex(PREV_DIGEST));
+        sha.update(HexFormat.of().parseHex(HASH));
+        sha.update(HexFormat.of().parseHex(CANONICAL_HEX));
+        assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(DIGEST);
+        assertThat(Chain.hasValidDigest(sealed)).isTrue();
     }
 
     @Test
     void theExampleCheckpointHasTheDocumentedBytesAndSignature() {
         CheckpointSigner signer = CheckpointSigner.fromPrivateKeyPem(SIGNING_KEY_PEM);
-        Checkpoint cp = signer.sign("payments", 42, HASH, CHECKPOINT_TIME);
+        Checkpoint cp = signer.sign("payments", 42, new Chain.Link(HASH, DIGEST), CHECKPOINT_TIME);
 
         assertThat(HexFormat.of().formatHex(CanonicalForm.of(cp))).isEqualTo(CHECKPOINT_HEX);
         assertThat(cp.signature()).isEqualTo(SIGNATURE);
@@ -93,7 +107,7 @@ class ReferenceExampleTest {
         // Hex is wrapped over several lines in the document: compare without white space.
         String flat = doc.replaceAll("\\s+", "");
 
-        assertThat(flat).contains(CANONICAL_HEX, HASH, PREV_HASH, HexFormat.of().formatHex(KEY),
+        assertThat(flat).contains(CANONICAL_HEX, HASH, PREV_HASH, DIGEST, PREV_DIGEST, HexFormat.of().formatHex(KEY),
                 CHECKPOINT_HEX, SIGNATURE, PUBLIC_KEY_PEM.replaceAll("\\s+", ""),
                 SIGNING_KEY_PEM.replaceAll("\\s+", ""));
         assertThat(doc).contains(DRAFT.details(), "1767225600000", String.valueOf(CHECKPOINT_TIME));

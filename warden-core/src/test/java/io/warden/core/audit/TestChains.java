@@ -22,28 +22,28 @@ final class TestChains {
 
     static AuditRecord draft(String chain, long seq) {
         return new AuditRecord(chain, seq, T0 + seq * 1000, "user", "alice", "session", "resource.update",
-                "Tool", chain, "tool-" + seq, "success", "req-" + seq, "10.0.0.1", "{\"n\":" + seq + "}", null, null);
+                "Tool", chain, "tool-" + seq, "success", "req-" + seq, "10.0.0.1", "{\"n\":" + seq + "}");
     }
 
     /** A genuine chain of {@code n} records, sealed under {@code key}, continuing from {@code prevHash} at {@code firstSeq}. */
-    static List<AuditRecord> chain(Chain key, String chain, long firstSeq, int n, String prevHash, String salt) {
+    static List<AuditRecord> chain(Chain key, String chain, long firstSeq, int n, Chain.Link prevLink, String salt) {
         List<AuditRecord> records = new ArrayList<>(n);
-        String prev = prevHash;
+        Chain.Link prev = prevLink;
         for (long seq = firstSeq; seq < firstSeq + n; seq++) {
             AuditRecord d = draft(chain, seq);
             AuditRecord sealed = key.seal(withDetails(d, "{\"n\":" + seq + ",\"salt\":\"" + salt + "\"}"), prev);
             records.add(sealed);
-            prev = sealed.hash();
+            prev = sealed.link();
         }
         return records;
     }
 
     static List<AuditRecord> chain(String chain, int n) {
-        return chain(CHAIN_KEY, chain, 1, n, Chain.GENESIS_HASH, "");
+        return chain(CHAIN_KEY, chain, 1, n, Chain.GENESIS, "");
     }
 
     static Checkpoint checkpoint(CheckpointSigner signer, AuditRecord r) {
-        return signer.sign(r.chain(), r.seq(), r.hash(), r.time() + 500);
+        return signer.sign(r.chain(), r.seq(), r.link(), r.time() + 500);
     }
 
     static List<Checkpoint> checkpointsEvery(CheckpointSigner signer, List<AuditRecord> records, int every) {
@@ -59,7 +59,19 @@ final class TestChains {
     static AuditRecord copy(AuditRecord r, String chain, long seq, String details, String prevHash, String hash) {
         return new AuditRecord(chain, seq, r.time(), r.actorKind(), r.actorId(), r.actorVia(), r.action(),
                 r.targetKind(), r.targetNamespace(), r.targetName(), r.outcome(), r.requestId(), r.clientAddress(),
-                details, prevHash, hash);
+                details, prevHash, hash, r.prevDigest(), r.digest());
+    }
+
+    static AuditRecord withPrevDigest(AuditRecord r, String prevDigest) {
+        return new AuditRecord(r.chain(), r.seq(), r.time(), r.actorKind(), r.actorId(), r.actorVia(), r.action(),
+                r.targetKind(), r.targetNamespace(), r.targetName(), r.outcome(), r.requestId(), r.clientAddress(),
+                r.details(), r.prevHash(), r.hash(), prevDigest, r.digest());
+    }
+
+    static AuditRecord withDigest(AuditRecord r, String digest) {
+        return new AuditRecord(r.chain(), r.seq(), r.time(), r.actorKind(), r.actorId(), r.actorVia(), r.action(),
+                r.targetKind(), r.targetNamespace(), r.targetName(), r.outcome(), r.requestId(), r.clientAddress(),
+                r.details(), r.prevHash(), r.hash(), r.prevDigest(), digest);
     }
 
     static AuditRecord withDetails(AuditRecord r, String details) {

@@ -2,6 +2,9 @@ package io.warden.server.audit;
 
 import io.warden.core.audit.AuditRecord;
 import io.warden.core.audit.Chain;
+import io.warden.core.audit.Checkpoint;
+import io.warden.core.audit.CheckpointSigner;
+import io.warden.server.WardenProperties;
 import io.warden.server.storage.DataDirectory;
 import io.warden.server.web.ApiProblem;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +44,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       say) and returns once it is sealed in its chain.</li>
  * </ul>
  * One appender seals everything waiting (staged rows and appended events) chain by chain in a
- * single transaction: group commit, so concurrent producers share one commit.
+ * single transaction: group commit, so concurrent producers share one commit. The same thread
+ * signs a checkpoint of a chain every {@code checkpointEvery} events (in the batch's
+ * transaction) and, every {@code checkpointInterval}, of every chain that moved since its last.
  */
 @Service
 public class AuditLog implements SmartLifecycle {
@@ -66,17 +71,35 @@ public class AuditLog implements SmartLifecycle {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Chain chain;
+    private final CheckpointSigner signer;
     private final byte[] detailsKey;
+    private final int checkpointEvery;
+    private final long checkpointIntervalMillis;
+    private final AuditExportSink sink;
+    private long lastIntervalCheckpoint;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     /** Futures of staged events, by their staging id, completed once sealed. */
     private final Map<Long, CompletableFuture<AuditRecord>> staged = new ConcurrentHashMap<>();
     private volatile Thread appender;
 
-    AuditLog(AuditStore store, TransactionTemplate tx, Clock clock, DataDirectory dataDir) {
+    AuditLog(AuditStore store, TransactionTemplate tx, Clock clock, DataDirectory dataDir, WardenProperties props,
+            AuditExportSink sink) {
         this.store = store;
         this.tx = tx;
         this.clock = clock;
-        byte[] key = AuditKeys.loadOrCreate(dataDir, store.anyEvents());
+        this.sink = sink;
+        WardenProperties.Audit audit = props.audit();
+        if (audit.checkpointEvery() < 1) {
+            throw new IllegalStateException("warden.audit.checkpoint-every must be at least 1");
+        }
+        if (audit.checkpointInterval().isNegative() || audit.checkpointInterval().isZero()) {
+            throw new IllegalStateException("warden.audit.checkpoint-interval must be positive");
+        }
+        this.checkpointEvery = audit.checkpointEvery();
+        this.checkpointIntervalMillis = audit.checkpointInterval().toMillis();
+        boolean eventsExist = store.anyEvents();
+        byte[] key = AuditKeys.chainKey(dataDir, audit.chainKeyFile(), eventsExist);
+        this.signer = AuditKeys.checkpointKey(dataDir, audit.checkpointKeyFile(), eventsExist);
         this.chain = new Chain(key);
         this.detailsKey = hmac(key, "warden-audit-details-v1".getBytes(StandardCharsets.UTF_8));
         java.util.Arrays.fill(key, (byte) 0);
@@ -181,6 +204,49 @@ public class AuditLog implements SmartLifecycle {
         return chain;
     }
 
+    /** The checkpoint key, verify-only: what {@code GET /v1/audit/public-key} publishes. */
+    public CheckpointSigner checkpointPublicKey() {
+        return CheckpointSigner.fromPublicKeyPem(signer.publicKeyPem());
+    }
+
+    /**
+     * Signs a checkpoint of the chain's head now, unless its last checkpoint is already at the
+     * head, and returns the chain's last checkpoint (empty for a chain with no events). An export
+     * asks for this first, so everything it holds is covered by a signature.
+     */
+    public java.util.Optional<Checkpoint> checkpointNow(String chainName) {
+        return tx.execute(s -> {
+            if (store.head(chainName).isEmpty()) {
+                return java.util.Optional.<Checkpoint>empty();
+            }
+            AuditStore.Head head = store.lockHead(chainName);
+            if (head.seq() > head.checkpointSeq()) {
+                store.moveHead(checkpoint(head));
+            }
+            return store.lastCheckpoint(chainName);
+        });
+    }
+
+    /** Signs and stores a checkpoint of {@code head}; returns the head marked as checkpointed. */
+    private AuditStore.Head checkpoint(AuditStore.Head head) {
+        store.insertCheckpoint(signer.sign(head.chain(), head.seq(), head.link(), Math.max(clock.millis(), head.at())));
+        return head.checkpointed();
+    }
+
+    /** Every chain that moved since its last checkpoint gets one (the T-seconds rule). */
+    void checkpointMovedChains() {
+        for (AuditStore.Head h : store.heads()) {
+            if (h.seq() > h.checkpointSeq()) {
+                tx.executeWithoutResult(s -> {
+                    AuditStore.Head head = store.lockHead(h.chain());
+                    if (head.seq() > head.checkpointSeq()) {
+                        store.moveHead(checkpoint(head));
+                    }
+                });
+            }
+        }
+    }
+
     private static ApiProblem unavailable() {
         return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "audit-unavailable", "Service unavailable",
                 "the audit ledger could not record this request, so it was not carried out; try again");
@@ -188,8 +254,10 @@ public class AuditLog implements SmartLifecycle {
 
     private void run() {
         List<Pending> batch = new ArrayList<>();
+        lastIntervalCheckpoint = clock.millis();
         while (!Thread.currentThread().isInterrupted()) {
             try {
+                checkpointOnSchedule();
                 Pending first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null && !store.anyPending()) {
                     continue; // idle; staged rows left by a crash or another replica are found here
@@ -215,6 +283,19 @@ public class AuditLog implements SmartLifecycle {
         }
     }
 
+    private void checkpointOnSchedule() {
+        long now = clock.millis();
+        if (now - lastIntervalCheckpoint < checkpointIntervalMillis) {
+            return;
+        }
+        lastIntervalCheckpoint = now;
+        try {
+            checkpointMovedChains();
+        } catch (RuntimeException e) {
+            log.error("audit checkpoints could not be signed; retrying at the next interval", e);
+        }
+    }
+
     private void commit(List<Pending> direct) {
         List<Pending> batch = new ArrayList<>();
         List<Long> stagedIds = new ArrayList<>();
@@ -235,21 +316,28 @@ public class AuditLog implements SmartLifecycle {
                 for (Pending p : batch) {
                     Event e = p.event();
                     AuditStore.Head head = heads.computeIfAbsent(e.chain(), store::lockHead);
-                    AuditRecord draft = new AuditRecord(e.chain(), head.seq() + 1, now, e.actorKind(), e.actorId(),
-                            e.actorVia(), e.action(), e.targetKind(), e.targetNamespace(), e.targetName(), e.outcome(),
-                            e.requestId(), e.clientAddress(), e.details(), null, null);
-                    AuditRecord record = chain.seal(draft, head.hash());
+                    // Times never go backwards within a chain (a cursor per chain relies on it),
+                    // even if the clock steps back or another replica's clock runs ahead.
+                    AuditRecord draft = new AuditRecord(e.chain(), head.seq() + 1, Math.max(now, head.at()),
+                            e.actorKind(), e.actorId(), e.actorVia(), e.action(), e.targetKind(), e.targetNamespace(),
+                            e.targetName(), e.outcome(), e.requestId(), e.clientAddress(), e.details());
+                    AuditRecord record = chain.seal(draft, head.link());
                     store.insert(record);
-                    heads.put(e.chain(), new AuditStore.Head(record.seq(), record.hash()));
+                    head = head.advancedTo(record);
+                    if (head.seq() - head.checkpointSeq() >= checkpointEvery) {
+                        head = checkpoint(head);
+                    }
+                    heads.put(e.chain(), head);
                     out.add(record);
                 }
-                heads.forEach(store::moveHead);
+                heads.values().forEach(store::moveHead);
                 return out;
             });
             stagedIds.forEach(staged::remove);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(sealed.get(i));
             }
+            sink.write(sealed);
         } catch (RuntimeException e) {
             // Staged events stay staged (the transaction rolled back) and are retried; direct ones fail.
             log.error("audit batch could not be committed", e);

@@ -2,27 +2,53 @@ package io.warden.server.audit;
 
 import io.warden.core.audit.AuditRecord;
 import io.warden.core.audit.Chain;
+import io.warden.core.audit.Checkpoint;
 import io.warden.server.storage.Database;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** SQL for the ledger. There is deliberately no update or delete of events here. */
+/**
+ * SQL for the ledger. There is no update or delete of events here except {@link #prune}, which
+ * the database allows only at or before an anchor it has just been given.
+ */
 @Repository
 class AuditStore {
 
-    record Head(long seq, String hash) {
-        static final Head GENESIS = new Head(0, Chain.GENESIS_HASH);
+    /** A chain's head: its last record's position and link, the time of it, and its last checkpoint's seq. */
+    record Head(String chain, long seq, Chain.Link link, long at, long checkpointSeq) {
+
+        Head advancedTo(AuditRecord r) {
+            return new Head(chain, r.seq(), r.link(), r.time(), checkpointSeq);
+        }
+
+        Head checkpointed() {
+            return new Head(chain, seq, link, at, seq);
+        }
+    }
+
+    /** What to list: null fields are not filtered on; {@code chain} null means every chain. */
+    record Filter(String chain, String actor, String action, String targetKind, String targetName, String outcome,
+            Long since, Long until) {
     }
 
     private static final String COLUMNS = "chain, seq, at, actor_kind, actor_id, actor_via, action, target_kind,"
-            + " target_namespace, target_name, outcome, request_id, client_address, details, prev_hash, hash";
+            + " target_namespace, target_name, outcome, request_id, client_address, details, prev_hash, hash,"
+            + " prev_digest, digest";
     private static final RowMapper<AuditRecord> ROWS = (rs, i) -> new AuditRecord(rs.getString(1), rs.getLong(2),
             rs.getLong(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
             rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
-            rs.getString(15), rs.getString(16));
+            rs.getString(15), rs.getString(16), rs.getString(17), rs.getString(18));
+    private static final String CHECKPOINT_COLUMNS = "chain, seq, hash, digest, at, signature";
+    private static final RowMapper<Checkpoint> CHECKPOINTS = (rs, i) -> new Checkpoint(rs.getString(1), rs.getLong(2),
+            rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6));
+    private static final String HEAD_COLUMNS = "chain, last_seq, last_hash, last_digest, last_at, checkpoint_seq";
+    private static final RowMapper<Head> HEADS = (rs, i) -> new Head(rs.getString(1), rs.getLong(2),
+            new Chain.Link(rs.getString(3), rs.getString(4)), rs.getLong(5), rs.getLong(6));
 
     private final JdbcClient jdbc;
     private final Database database;
@@ -34,26 +60,38 @@ class AuditStore {
 
     /** The chain's head, locked until the transaction ends (so replicas append one at a time). */
     Head lockHead(String chain) {
-        Optional<Head> head = jdbc.sql("SELECT last_seq, last_hash FROM audit_chains WHERE chain = ?" + database.forUpdate())
-                .param(chain).query((rs, i) -> new Head(rs.getLong(1), rs.getString(2))).optional();
+        Optional<Head> head = jdbc.sql("SELECT " + HEAD_COLUMNS + " FROM audit_chains WHERE chain = ?" + database.forUpdate())
+                .param(chain).query(HEADS).optional();
         if (head.isPresent()) {
             return head.get();
         }
-        jdbc.sql("INSERT INTO audit_chains (chain, last_seq, last_hash) VALUES (?, 0, ?)")
-                .params(chain, Chain.GENESIS_HASH).update();
-        return Head.GENESIS;
+        jdbc.sql("INSERT INTO audit_chains (chain, last_seq, last_hash, last_digest, last_at, checkpoint_seq)"
+                        + " VALUES (?, 0, ?, ?, 0, 0)")
+                .params(chain, Chain.GENESIS_HASH, Chain.GENESIS_HASH).update();
+        return new Head(chain, 0, Chain.GENESIS, 0, 0);
     }
 
-    void moveHead(String chain, Head head) {
-        jdbc.sql("UPDATE audit_chains SET last_seq = ?, last_hash = ? WHERE chain = ?")
-                .params(head.seq(), head.hash(), chain).update();
+    void moveHead(Head head) {
+        jdbc.sql("UPDATE audit_chains SET last_seq = ?, last_hash = ?, last_digest = ?, last_at = ?, checkpoint_seq = ?"
+                        + " WHERE chain = ?")
+                .params(head.seq(), head.link().hash(), head.link().digest(), head.at(), head.checkpointSeq(), head.chain())
+                .update();
+    }
+
+    /** Every chain's head, by name (not locked). */
+    List<Head> heads() {
+        return jdbc.sql("SELECT " + HEAD_COLUMNS + " FROM audit_chains ORDER BY chain").query(HEADS).list();
+    }
+
+    Optional<Head> head(String chain) {
+        return jdbc.sql("SELECT " + HEAD_COLUMNS + " FROM audit_chains WHERE chain = ?").param(chain).query(HEADS).optional();
     }
 
     void insert(AuditRecord r) {
-        jdbc.sql("INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(r.chain(), r.seq(), r.time(), r.actorKind(), r.actorId(), r.actorVia(), r.action(),
                         r.targetKind(), r.targetNamespace(), r.targetName(), r.outcome(), r.requestId(),
-                        r.clientAddress(), r.details(), r.prevHash(), r.hash())
+                        r.clientAddress(), r.details(), r.prevHash(), r.hash(), r.prevDigest(), r.digest())
                 .update();
     }
 
@@ -61,6 +99,130 @@ class AuditStore {
     List<AuditRecord> records(String chain, long afterSeq, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM audit_events WHERE chain = ? AND seq > ? ORDER BY seq LIMIT ?")
                 .params(chain, afterSeq, limit).query(ROWS).list();
+    }
+
+    /**
+     * Records matching {@code filter} past the per-chain positions in {@code after} (chains not
+     * named there: from the start), in (time, chain, seq) order, at most {@code limit}. Event
+     * times never go backwards within a chain, so this order is each chain's seq order and a
+     * position per chain is a gap-free cursor however replicas interleave their commits.
+     */
+    List<AuditRecord> page(Filter filter, Map<String, Long> after, int limit) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_events WHERE ");
+        sql.append(where(filter, params)).append(" AND seq > ").append(position(after, params));
+        sql.append(" ORDER BY at, chain, seq LIMIT ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params).query(ROWS).list();
+    }
+
+    /**
+     * The last {@code limit} records matching {@code filter} at or before the positions in
+     * {@code upTo} (chains not named there are left out), in (time, chain, seq) order.
+     */
+    List<AuditRecord> last(Filter filter, Map<String, Long> upTo, int limit) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_events WHERE ");
+        sql.append(where(filter, params)).append(" AND seq <= ").append(position(upTo, params));
+        sql.append(" ORDER BY at DESC, chain DESC, seq DESC LIMIT ?");
+        params.add(limit);
+        List<AuditRecord> out = new ArrayList<>(jdbc.sql(sql.toString()).params(params).query(ROWS).list());
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    private static String where(Filter f, List<Object> params) {
+        StringBuilder w = new StringBuilder("1 = 1");
+        condition(w, params, "chain = ?", f.chain());
+        condition(w, params, "actor_id = ?", f.actor());
+        condition(w, params, "action = ?", f.action());
+        condition(w, params, "target_kind = ?", f.targetKind());
+        condition(w, params, "target_name = ?", f.targetName());
+        condition(w, params, "outcome = ?", f.outcome());
+        condition(w, params, "at >= ?", f.since());
+        condition(w, params, "at < ?", f.until());
+        return w.toString();
+    }
+
+    private static void condition(StringBuilder w, List<Object> params, String clause, Object value) {
+        if (value != null) {
+            w.append(" AND ").append(clause);
+            params.add(value);
+        }
+    }
+
+    /** {@code CASE chain WHEN ? THEN ? ... ELSE 0 END}: the position of each row's chain. */
+    private static String position(Map<String, Long> positions, List<Object> params) {
+        if (positions.isEmpty()) {
+            return "0";
+        }
+        StringBuilder c = new StringBuilder("(CASE chain");
+        positions.forEach((chain, seq) -> {
+            c.append(" WHEN ? THEN ?");
+            params.add(chain);
+            params.add(seq);
+        });
+        return c.append(" ELSE 0 END)").toString();
+    }
+
+    void insertCheckpoint(Checkpoint cp) {
+        jdbc.sql("INSERT INTO audit_checkpoints (" + CHECKPOINT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")
+                .params(cp.chain(), cp.seq(), cp.hash(), cp.digest(), cp.time(), cp.signature()).update();
+    }
+
+    /** Checkpoints after (chain, seq) in that order; {@code chain} null: of every chain. */
+    List<Checkpoint> checkpoints(String chain, String afterChain, long afterSeq, int limit) {
+        String where = chain == null ? "" : "chain = ? AND ";
+        List<Object> params = new ArrayList<>();
+        if (chain != null) {
+            params.add(chain);
+        }
+        params.add(afterChain);
+        params.add(afterChain);
+        params.add(afterSeq);
+        params.add(limit);
+        return jdbc.sql("SELECT " + CHECKPOINT_COLUMNS + " FROM audit_checkpoints WHERE " + where
+                        + "(chain > ? OR (chain = ? AND seq > ?)) ORDER BY chain, seq LIMIT ?")
+                .params(params).query(CHECKPOINTS).list();
+    }
+
+    Optional<Checkpoint> lastCheckpoint(String chain) {
+        return jdbc.sql("SELECT " + CHECKPOINT_COLUMNS + " FROM audit_checkpoints WHERE chain = ? ORDER BY seq DESC LIMIT 1")
+                .param(chain).query(CHECKPOINTS).optional();
+    }
+
+    /** The newest checkpoint signed at or before {@code at}. */
+    Optional<Checkpoint> checkpointBefore(String chain, long at) {
+        return jdbc.sql("SELECT " + CHECKPOINT_COLUMNS + " FROM audit_checkpoints WHERE chain = ? AND at <= ?"
+                        + " ORDER BY seq DESC LIMIT 1")
+                .params(chain, at).query(CHECKPOINTS).optional();
+    }
+
+    /** The newest checkpoint whose record is older than {@code at}: where retention may cut. */
+    Optional<Checkpoint> checkpointOfRecordBefore(String chain, long at) {
+        return jdbc.sql("SELECT c.chain, c.seq, c.hash, c.digest, c.at, c.signature FROM audit_checkpoints c"
+                        + " JOIN audit_events e ON e.chain = c.chain AND e.seq = c.seq"
+                        + " WHERE c.chain = ? AND e.at < ? ORDER BY c.seq DESC LIMIT 1")
+                .params(chain, at).query(CHECKPOINTS).optional();
+    }
+
+    Optional<Checkpoint> anchor(String chain) {
+        return jdbc.sql("SELECT " + CHECKPOINT_COLUMNS + " FROM audit_anchors WHERE chain = ? ORDER BY seq DESC LIMIT 1")
+                .param(chain).query(CHECKPOINTS).optional();
+    }
+
+    /**
+     * Makes {@code anchor} the chain's new start and deletes what lies before it (the events up to
+     * its seq and older checkpoints). Returns how many events went.
+     */
+    int prune(Checkpoint anchor) {
+        jdbc.sql("INSERT INTO audit_anchors (" + CHECKPOINT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")
+                .params(anchor.chain(), anchor.seq(), anchor.hash(), anchor.digest(), anchor.time(), anchor.signature())
+                .update();
+        int events = jdbc.sql("DELETE FROM audit_events WHERE chain = ? AND seq <= ?")
+                .params(anchor.chain(), anchor.seq()).update();
+        jdbc.sql("DELETE FROM audit_checkpoints WHERE chain = ? AND seq < ?").params(anchor.chain(), anchor.seq()).update();
+        return events;
     }
 
     record PendingRow(long id, AuditLog.Event event) {
@@ -97,6 +259,11 @@ class AuditStore {
     }
 
     boolean anyEvents() {
-        return jdbc.sql("SELECT COUNT(*) FROM audit_events").query(Long.class).single() > 0;
+        return jdbc.sql("SELECT COUNT(*) FROM audit_chains").query(Long.class).single() > 0;
+    }
+
+    /** Takes the cluster-wide lock of a background job for this transaction; false if another replica holds it. */
+    boolean tryJobLock(long id) {
+        return database.tryTransactionLock(jdbc, id);
     }
 }

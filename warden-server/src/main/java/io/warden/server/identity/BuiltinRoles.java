@@ -31,7 +31,9 @@ class BuiltinRoles implements ApplicationRunner {
             "approver", List.of(rule(READABLE, "get", "list", "watch"), rule(List.of("tasks", "approvals"), "approve")),
             "admin", List.of(rule(List.of("*"), "*")),
             "worker", List.of(rule(List.of("tasks"), "claim")),
-            "agent", List.of(rule(List.of("tasks"), "submit")));
+            "agent", List.of(rule(List.of("tasks"), "submit")),
+            "auditor", List.of(rule(List.of("auditevents", "auditcheckpoints"), "get", "list"),
+                    rule(List.of("auditcheckpoints"), "create")));
 
     private static final Map<String, String> DESCRIPTIONS = Map.of(
             "reader", "Read resources (get, list, watch).",
@@ -39,7 +41,8 @@ class BuiltinRoles implements ApplicationRunner {
             "approver", "Read, and decide approvals.",
             "admin", "Everything, including users, roles, bindings and policies.",
             "worker", "Claim and report tasks only.",
-            "agent", "Submit tool calls on its own behalf only.");
+            "agent", "Submit tool calls on its own behalf only.",
+            "auditor", "Read and verify the audit ledger, and have its head checkpointed for an export; nothing else.");
 
     private final Resources resources;
     private final JsonMapper json;

@@ -36,6 +36,19 @@ public enum Database {
         return this == POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
     }
 
+    /**
+     * Takes the cluster-wide lock {@code id} until the current transaction ends, without
+     * waiting: false if another replica holds it (background singletons elect a leader this
+     * way). On SQLite there is one server, and its IMMEDIATE transaction already holds the
+     * database's write lock.
+     */
+    public boolean tryTransactionLock(org.springframework.jdbc.core.simple.JdbcClient jdbc, long id) {
+        if (this == SQLITE) {
+            return true;
+        }
+        return Boolean.TRUE.equals(jdbc.sql("SELECT pg_try_advisory_xact_lock(?)").param(id).query(Boolean.class).single());
+    }
+
     static Database of(WardenProperties.Db db) {
         if (!db.isPostgres()) {
             return SQLITE;

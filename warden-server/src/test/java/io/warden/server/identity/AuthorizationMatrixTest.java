@@ -63,6 +63,8 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * <li>Cluster routes (roles, cluster role bindings, users, the namespace list): cluster admins
  *     only, 403 for everyone else: there is no namespace to hide.
  * <li>SELF routes (whoami, logout, password, own tokens): any authenticated principal.
+ * <li>The audit ledger and metrics: cluster admins (and auditors for the ledger); the
+ *     checkpoints' public key is public.
  * </ul>
  *
  * <p>Every write is per principal (each writes or deletes its own object) or idempotent, so the
@@ -221,6 +223,15 @@ class AuthorizationMatrixTest {
                 when("someone else's token (404 unless admin)",
                         w -> delete("/v1/tokens/" + othersTokenIds.getOrDefault(w, "no-such-token")),
                         hiddenUnless(ADMIN_ONLY, 204)));
+
+        // The audit ledger: admins (and the auditor role, AuditorAccessTest); the public key is public.
+        row("GET /v1/audit/events", when("events of demo", w -> get("/v1/audit/events?namespace=demo"), cluster(ADMIN_ONLY, 200)));
+        row("GET /v1/audit/checkpoints", when("checkpoints", w -> get("/v1/audit/checkpoints"), cluster(ADMIN_ONLY, 200)));
+        row("POST /v1/audit/checkpoints", when("checkpoint the cluster chain now",
+                w -> post("/v1/audit/checkpoints?cluster=true", null), cluster(ADMIN_ONLY, 200)));
+        row("GET /v1/audit/verify", when("verify demo", w -> get("/v1/audit/verify?namespace=demo"), cluster(ADMIN_ONLY, 200)));
+        row("GET /v1/audit/public-key", when("public key", w -> get("/v1/audit/public-key"), everyone(200)));
+        row("GET /v1/metrics", when("metrics", w -> get("/v1/metrics"), cluster(ADMIN_ONLY, 200)));
 
         // Namespaced resources, every namespaced kind.
         List<Kind> namespaced = Kinds.all().stream().filter(Kind::namespaced).toList();

@@ -220,11 +220,11 @@ abstract class ResourceApiContract {
 
     @Test
     void clusterKindsLiveOutsideNamespaces() {
-        var role = api.put("/v1/roles/auditor", manifest("{'apiVersion':'warden.dev/v1','kind':'Role','metadata':{'name':'auditor'},"
+        var role = api.put("/v1/roles/inspector", manifest("{'apiVersion':'warden.dev/v1','kind':'Role','metadata':{'name':'inspector'},"
                 + "'spec':{'rules':[{'resources':['*'],'verbs':['get','list']}]}}"));
         assertThat(role.status()).isEqualTo(201);
         assertThat(role.json().path("metadata").has("namespace")).isFalse();
-        assertThat(api.get("/v1/roles").json().path("items").findValuesAsString("name")).contains("auditor");
+        assertThat(api.get("/v1/roles").json().path("items").findValuesAsString("name")).contains("inspector");
         assertThat(api.get("/v1/namespaces/ns-x/roles").status()).isEqualTo(404);
         assertThat(api.get("/v1/tools").status()).isEqualTo(404);
         assertThat(api.get("/v1/gadgets").status()).isEqualTo(404);

@@ -1,0 +1,302 @@
+package io.warden.server.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.warden.core.audit.AuditRecord;
+import io.warden.core.audit.Chain;
+import io.warden.core.audit.Checkpoint;
+import io.warden.core.audit.CheckpointSigner;
+import io.warden.server.testing.Api;
+import io.warden.server.testing.MutableClock;
+import io.warden.server.testing.TestDatabase;
+import io.warden.server.testing.TestServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The ledger through its API, on a real database: checkpoints by count and by time, the public
+ * key, event queries with a cursor that can follow, streamed verification, retention to an
+ * anchor, the JSON Lines sink, and the sweep's alarm.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(OutputCaptureExtension.class)
+abstract class AuditApiContract {
+
+    private TestDatabase db;
+    private TestServer server;
+    private Api api;
+    private AuditLog audit;
+    private MutableClock clock;
+    private Path sinkFile;
+
+    abstract TestDatabase database();
+
+    @BeforeAll
+    void start() throws IOException {
+        db = database();
+        sinkFile = Files.createTempDirectory("warden-sink-").resolve("audit.jsonl");
+        server = TestServer.start(db, List.of(MutableClock.Config.class),
+                "--warden.audit.checkpoint-every=5", "--warden.audit.checkpoint-interval=60s",
+                "--warden.audit.retention-days=2", "--warden.audit.export-file=" + sinkFile,
+                "--warden.audit.export-max-size=8KB", "--warden.audit.export-keep=2");
+        api = server.api();
+        audit = server.bean(AuditLog.class);
+        clock = server.bean(MutableClock.class);
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    private void append(String chain, int n, String actor, String action) {
+        for (int i = 0; i < n; i++) {
+            audit.append(new AuditLog.Event(chain, "user", actor, "token", action, "Tool", chain, "tool-" + i,
+                    "success", "req-" + i, "127.0.0.1", "{\"i\":" + i + "}"));
+        }
+    }
+
+    private List<Checkpoint> checkpoints(String chain) {
+        JsonNode page = api.get("/v1/audit/checkpoints?namespace=" + chain).json();
+        List<Checkpoint> out = new ArrayList<>();
+        for (JsonNode n : page.path("items")) {
+            out.add(Api.JSON.treeToValue(n, Checkpoint.class));
+        }
+        return out;
+    }
+
+    private List<AuditRecord> events(String query) {
+        List<AuditRecord> out = new ArrayList<>();
+        for (JsonNode n : api.get("/v1/audit/events?" + query).json().path("items")) {
+            out.add(Api.JSON.treeToValue(n, AuditRecord.class));
+        }
+        return out;
+    }
+
+    private CheckpointSigner publicKey() {
+        Api.Reply r = api.anonymous().get("/v1/audit/public-key");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/x-pem-file"));
+        return CheckpointSigner.fromPublicKeyPem(r.body());
+    }
+
+    @Test
+    @Order(1)
+    void checkpointsAreSignedEveryNEventsAndVerifyUnderThePublishedKey() {
+        append("counted", 12, "alice", "tool.apply");
+
+        List<Checkpoint> cps = checkpoints("counted");
+        List<AuditRecord> records = events("namespace=counted&limit=100");
+
+        assertThat(cps).extracting(Checkpoint::seq).containsExactly(5L, 10L);
+        CheckpointSigner key = publicKey();
+        for (Checkpoint cp : cps) {
+            assertThat(key.verify(cp)).isTrue();
+            AuditRecord at = records.get((int) cp.seq() - 1);
+            assertThat(cp.link()).isEqualTo(at.link());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aChainThatMovedIsCheckpointedOnceTheIntervalPasses() {
+        append("quiet", 2, "alice", "tool.apply");
+        assertThat(checkpoints("quiet")).isEmpty();
+
+        clock.advance(Duration.ofSeconds(61));
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(
+                () -> assertThat(checkpoints("quiet")).extracting(Checkpoint::seq).containsExactly(2L));
+    }
+
+    @Test
+    @Order(3)
+    void anExportAsksForTheHeadToBeCheckpointedFirst() {
+        append("head", 3, "alice", "tool.apply");
+
+        Api.Reply first = api.post("/v1/audit/checkpoints?namespace=head", "{}");
+        Api.Reply again = api.post("/v1/audit/checkpoints?namespace=head", "{}");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.json().path("seq").asLong()).isEqualTo(3);
+        assertThat(again.json().path("signature").asString()).isEqualTo(first.json().path("signature").asString());
+        assertThat(checkpoints("head")).hasSize(1);
+        assertThat(api.post("/v1/audit/checkpoints?namespace=never-written", "{}").status()).isEqualTo(404);
+        assertThat(api.post("/v1/audit/checkpoints", "{}").status()).isEqualTo(400);
+    }
+
+    @Test
+    @Order(4)
+    void eventsAreFilteredPagedAndFollowedWithoutGaps() {
+        append("query", 4, "alice", "tool.apply");
+        append("query", 3, "bob", "tool.delete");
+
+        assertThat(events("namespace=query&actor=bob")).extracting(AuditRecord::seq).containsExactly(5L, 6L, 7L);
+        assertThat(events("namespace=query&action=tool.apply&actor=bob")).isEmpty();
+        assertThat(events("namespace=query&outcome=denied")).isEmpty();
+
+        List<Long> seen = new ArrayList<>();
+        String cursor = "";
+        boolean more = true;
+        while (more) {
+            JsonNode page = api.get("/v1/audit/events?namespace=query&limit=3" + cursor).json();
+            page.path("items").forEach(n -> seen.add(n.path("seq").asLong()));
+            more = page.path("more").asBoolean();
+            cursor = "&continue=" + page.path("next").asString();
+        }
+        assertThat(seen).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+
+        // The cursor of the last page follows what comes next, and only that.
+        append("query", 1, "carol", "tool.apply");
+        JsonNode next = api.get("/v1/audit/events?namespace=query" + cursor).json();
+        assertThat(next.path("items")).hasSize(1);
+        assertThat(next.path("items").get(0).path("actorId").asString()).isEqualTo("carol");
+
+        JsonNode last = api.get("/v1/audit/events?namespace=query&last=2").json();
+        assertThat(last.path("items").findValues("seq")).extracting(JsonNode::asLong).containsExactly(7L, 8L);
+        append("query", 1, "dave", "tool.apply");
+        JsonNode followed = api.get("/v1/audit/events?namespace=query&continue=" + last.path("next").asString()).json();
+        assertThat(followed.path("items").findValues("actorId")).extracting(JsonNode::asString).containsExactly("dave");
+
+        // Across chains, time order; each event once.
+        List<AuditRecord> all = events("limit=1000");
+        assertThat(all).extracting(AuditRecord::time).isSorted();
+        assertThat(all.stream().map(r -> r.chain() + "/" + r.seq()).distinct().count()).isEqualTo(all.size());
+    }
+
+    @Test
+    @Order(5)
+    void badQueriesAreTold() {
+        assertThat(api.get("/v1/audit/events?continue=bm9wZQ").status()).isEqualTo(400);
+        assertThat(api.get("/v1/audit/events?namespace=query&cluster=true").status()).isEqualTo(400);
+        assertThat(api.get("/v1/audit/events?namespace=Not_A_Label").status()).isEqualTo(400);
+        assertThat(api.get("/v1/audit/events?limit=0").status()).isEqualTo(400);
+        assertThat(api.get("/v1/audit/events?since=yesterday").status()).isEqualTo(400);
+        assertThat(api.get("/v1/audit/events?last=2&continue=x").status()).isEqualTo(400);
+        Api.Reply bad = api.get("/v1/audit/events?limit=100000");
+        assertThat(bad.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    }
+
+    @Test
+    @Order(6)
+    void verifyStreamsOneResultPerChainAndASummary() {
+        Api.Reply r = api.get("/v1/audit/verify");
+
+        assertThat(r.status()).isEqualTo(200);
+        List<JsonNode> lines = r.body().lines().map(Api.JSON::readTree).toList();
+        JsonNode summary = lines.get(lines.size() - 1);
+        assertThat(summary.path("status").asString()).isEqualTo("ok");
+        assertThat(summary.path("failed").asInt()).isZero();
+        JsonNode counted = lines.stream().filter(l -> l.path("chain").asString("").equals("counted")).findFirst().orElseThrow();
+        assertThat(counted.path("status").asString()).isEqualTo("ok");
+        assertThat(counted.path("count").asLong()).isEqualTo(12);
+        assertThat(counted.path("lastCheckpoint").path("seq").asLong()).isEqualTo(12); // the interval signed the head
+        assertThat(lines.stream().filter(l -> l.has("chain") && l.path("status").asString().equals("ok")).count())
+                .isEqualTo(summary.path("chains").asLong());
+    }
+
+    @Test
+    @Order(7)
+    void theSinkWritesEveryEventAsJsonLinesRotatedAndPrivate() throws IOException {
+        append("sink", 40, "alice", "tool.apply");
+
+        List<Path> files = Stream.of(sinkFile, sinkFile.resolveSibling("audit.jsonl.1"), sinkFile.resolveSibling("audit.jsonl.2"))
+                .toList();
+        for (Path f : files) {
+            assertThat(f).exists();
+            assertThat(Files.size(f)).isLessThanOrEqualTo(8 * 1024);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+        }
+        assertThat(sinkFile.resolveSibling("audit.jsonl.3")).doesNotExist();
+        List<AuditRecord> lines = new ArrayList<>();
+        for (Path f : files.reversed()) {
+            Files.readAllLines(f).forEach(l -> lines.add(Api.JSON.readValue(l, AuditRecord.class)));
+        }
+        assertThat(lines).allSatisfy(r -> assertThat(Chain.hasValidDigest(r)).isTrue());
+        assertThat(lines.getLast()).isEqualTo(events("namespace=sink&last=1").getFirst());
+        List<AuditRecord> sinkChain = lines.stream().filter(r -> r.chain().equals("sink")).toList();
+        assertThat(sinkChain).extracting(AuditRecord::seq).isSorted().endsWith(40L);
+    }
+
+    @Test
+    @Order(8)
+    void retentionCutsAtASignedCheckpointKeepsItAsTheAnchorAndVerifyStillHolds() throws SQLException {
+        append("old", 12, "alice", "tool.apply"); // checkpoints at 5 and 10
+        clock.advance(Duration.ofDays(3));
+        // The interval checkpoints the moved chain at 12 (signed now, of events three days old).
+        await().atMost(Duration.ofSeconds(15)).until(() -> checkpoints("old").getLast().seq() == 12);
+        append("old", 3, "alice", "tool.apply"); // 13..15, recent
+
+        int removed = server.bean(AuditMaintenance.class).prune();
+
+        assertThat(removed).isGreaterThanOrEqualTo(12);
+        JsonNode page = api.get("/v1/audit/checkpoints?namespace=old").json();
+        assertThat(page.path("anchor").path("seq").asLong()).isEqualTo(12);
+        assertThat(page.path("items").findValues("seq")).extracting(JsonNode::asLong).doesNotContain(5L, 10L).contains(12L);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !events("namespace=old&action=audit.prune").isEmpty());
+        List<AuditRecord> left = events("namespace=old&limit=100");
+        assertThat(left.getFirst().seq()).isEqualTo(13);
+        AuditRecord pruneEvent = events("namespace=old&action=audit.prune").getFirst();
+        assertThat(pruneEvent.details()).contains("\"anchorSeq\":12");
+        assertThat(server.bean(AuditVerification.class).verify("old", n -> { }))
+                .isInstanceOfSatisfying(io.warden.core.audit.ChainVerifier.Ok.class, ok -> {
+                    assertThat(ok.count()).isEqualTo(left.size());
+                    assertThat(ok.lastSeq()).isEqualTo(pruneEvent.seq());
+                });
+        // The database still refuses anything but that: events after the anchor, and anchors.
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("DELETE FROM audit_events WHERE chain = 'old' AND seq = 13"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+            assertThatThrownBy(() -> s.executeUpdate("DELETE FROM audit_anchors WHERE chain = 'old'"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE audit_checkpoints SET at = 0 WHERE chain = 'old'"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+        }
+    }
+
+    @Test
+    @Order(9) // last: it drops a trigger
+    void theSweepRaisesTheAlarmWhenAChainIsTamperedWith(CapturedOutput output) throws SQLException {
+        append("swept", 7, "alice", "tool.apply");
+        assertThat(server.bean(AuditMaintenance.class).sweep()).isZero();
+        assertThat(api.get("/v1/metrics").body()).contains("warden_audit_chains_failing 0.0");
+
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute(db.vendor().equals("sqlite") ? "DROP TRIGGER audit_events_no_update"
+                    : "DROP TRIGGER audit_events_no_update_or_delete ON audit_events");
+            s.executeUpdate("UPDATE audit_events SET outcome = 'denied' WHERE chain = 'swept' AND seq = 6");
+        }
+
+        assertThat(server.bean(AuditMaintenance.class).sweep()).isEqualTo(1);
+        String metrics = api.get("/v1/metrics").body();
+        assertThat(metrics).contains("warden_audit_chains_failing 1.0").contains("warden_audit_verify_failures_total 1.0");
+        assertThat(output.getAll()).contains("AUDIT LEDGER TAMPERING").contains("swept").contains("MODIFIED at seq 6");
+        List<JsonNode> lines = api.get("/v1/audit/verify?namespace=swept").body().lines().map(Api.JSON::readTree).toList();
+        assertThat(lines.getFirst().path("problem").asString()).isEqualTo("MODIFIED");
+        assertThat(lines.getFirst().path("seq").asLong()).isEqualTo(6);
+        assertThat(lines.getLast().path("status").asString()).isEqualTo("failed");
+    }
+}

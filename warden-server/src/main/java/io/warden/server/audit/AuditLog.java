@@ -334,10 +334,10 @@ public class AuditLog implements SmartLifecycle {
                 return out;
             });
             stagedIds.forEach(staged::remove);
+            sink.write(sealed); // first, so an answered request's event is in the sink too
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(sealed.get(i));
             }
-            sink.write(sealed);
         } catch (RuntimeException e) {
             // Staged events stay staged (the transaction rolled back) and are retried; direct ones fail.
             log.error("audit batch could not be committed", e);

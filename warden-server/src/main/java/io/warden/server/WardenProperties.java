@@ -19,7 +19,8 @@ public record WardenProperties(
         @DefaultValue Identity identity,
         @DefaultValue Edge edge,
         @DefaultValue Tls tls,
-        @DefaultValue Audit audit) {
+        @DefaultValue Audit audit,
+        @DefaultValue Tasks tasks) {
 
     /** Database: the embedded SQLite file unless {@code url} names a PostgreSQL database. */
     public record Db(String url, String username, String password, @DefaultValue("10") int poolSize) {
@@ -89,5 +90,15 @@ public record WardenProperties(
             @DefaultValue("5") int exportKeep,
             @DefaultValue("1h") Duration sweepInterval,
             @DefaultValue("2h") Duration sweepWindow) {
+    }
+
+    /** The task queue (docs/reference/tasks.md): leases, the reaper, long polls, retry defaults. */
+    public record Tasks(
+            @DefaultValue("30s") Duration leaseDuration,
+            @DefaultValue("1s") Duration reapInterval,
+            @DefaultValue("30s") Duration maxClaimWait,
+            @DefaultValue("3") int defaultMaxAttempts,
+            @DefaultValue("1s") Duration defaultBackoff,
+            @DefaultValue("5m") Duration defaultMaxBackoff) {
     }
 }

@@ -36,11 +36,17 @@ public final class ManifestValidator {
     private static final String SCHEMA_ROOT = "/io/warden/api/schema/";
     private static final String META_SCHEMA_2020_12 = "https://json-schema.org/draft/2020-12/schema";
 
+    private static final int MAX_CACHED_INPUT_SCHEMAS = 512;
+
+    private final SchemaRegistry registry;
     private final Schema envelope;
     private final Map<String, Schema> specs;
     private final Schema metaSchema;
+    /** Compiled Tool input schemas by their JSON text; cleared when full (tools change rarely). */
+    private final Map<String, Schema> inputSchemas = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private ManifestValidator(Schema envelope, Map<String, Schema> specs, Schema metaSchema) {
+    private ManifestValidator(SchemaRegistry registry, Schema envelope, Map<String, Schema> specs, Schema metaSchema) {
+        this.registry = registry;
         this.envelope = envelope;
         this.specs = specs;
         this.metaSchema = metaSchema;
@@ -58,7 +64,7 @@ public final class ManifestValidator {
             specs.put(kind.name(), registry.getSchema(read(mapper, kind.specSchemaResource())));
         }
         Schema meta = registry.getSchema(SchemaLocation.of(META_SCHEMA_2020_12));
-        return new ManifestValidator(envelope, Map.copyOf(specs), meta);
+        return new ManifestValidator(registry, envelope, Map.copyOf(specs), meta);
     }
 
     private static JsonNode read(JsonMapper mapper, String resource) {
@@ -92,6 +98,26 @@ public final class ManifestValidator {
             // A kind whose spec has required fields needs a spec; validate an empty one to say which.
             errors.addAll(convert("spec", specSchema.validate(tools.jackson.databind.node.JsonNodeFactory.instance.objectNode())));
         }
+        errors.sort(Comparator.comparing(FieldError::path).thenComparing(FieldError::message));
+        return List.copyOf(errors);
+    }
+
+    /**
+     * Validates a call's arguments against a Tool's {@code inputSchema} (which was checked as a
+     * schema when the Tool was applied; remote references are never fetched). Paths start with
+     * {@code args}; empty when the arguments are valid.
+     */
+    public List<FieldError> validateArgs(JsonNode inputSchema, JsonNode args) {
+        String key = inputSchema.toString();
+        Schema schema = inputSchemas.get(key);
+        if (schema == null) {
+            if (inputSchemas.size() >= MAX_CACHED_INPUT_SCHEMAS) {
+                inputSchemas.clear();
+            }
+            schema = registry.getSchema(inputSchema);
+            inputSchemas.put(key, schema);
+        }
+        List<FieldError> errors = new ArrayList<>(convert("args", schema.validate(args)));
         errors.sort(Comparator.comparing(FieldError::path).thenComparing(FieldError::message));
         return List.copyOf(errors);
     }

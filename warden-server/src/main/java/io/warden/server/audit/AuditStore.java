@@ -233,11 +233,14 @@ class AuditStore {
 
     /** Stages an event in the caller's transaction; returns its id. */
     long insertPending(AuditLog.Event e, long at) {
-        return jdbc.sql("INSERT INTO audit_pending (at, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                        + " RETURNING id")
+        // A generated key, not RETURNING: sqlite-jdbc leaves a RETURNING statement un-reset after
+        // its row is read, and under concurrent writers that shows up as SQLITE_BUSY.
+        org.springframework.jdbc.support.GeneratedKeyHolder key = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        jdbc.sql("INSERT INTO audit_pending (at, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(at, e.chain(), e.actorKind(), e.actorId(), e.actorVia(), e.action(), e.targetKind(),
                         e.targetNamespace(), e.targetName(), e.outcome(), e.requestId(), e.clientAddress(), e.details())
-                .query(Long.class).single();
+                .update(key, "id");
+        return key.getKey().longValue();
     }
 
     /** The oldest staged events, locked for this transaction. */

@@ -44,9 +44,12 @@ class Credentials {
 
     private final IdentityEvents events;
 
+    private final WorkerCredentials workers;
+
     Credentials(CredentialStore store, Accounts accounts, TransactionTemplate tx, WardenProperties props,
-            IdentityEvents events) {
+            IdentityEvents events, WorkerCredentials workers) {
         this.events = events;
+        this.workers = workers;
         this.store = store;
         this.accounts = accounts;
         this.tx = tx;
@@ -91,6 +94,9 @@ class Credentials {
     }
 
     Caller tokenCaller(String raw) {
+        if (raw.startsWith(WorkerCredentials.PREFIX)) {
+            return workers.caller(raw);
+        }
         if (!raw.startsWith(TOKEN_PREFIX) || raw.length() > 128) {
             throw invalid();
         }

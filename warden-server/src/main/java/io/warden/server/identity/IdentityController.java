@@ -148,6 +148,8 @@ class IdentityController {
                     credentials.token(t.id()).orElseThrow(ApiProblem::unauthenticated));
             case Caller.Credential.ScopedToken t ->
                     throw ApiProblem.badRequest("a scoped token is revoked with DELETE /v1/tokens/{id}");
+            case Caller.Credential.WorkerToken w ->
+                    throw ApiProblem.badRequest("a worker credential is revoked by registering the worker again or deleting it");
             case Caller.Credential.None n -> throw ApiProblem.unauthenticated();
         }
         ResponseCookie gone = ResponseCookie.from(sessionCookie, "").httpOnly(true).secure(tls).sameSite("Strict")

@@ -34,6 +34,14 @@ class IdentityEvents {
         return audit.record(event(ctx, action, targetKind, targetName, outcome, details));
     }
 
+    /** Stages a successful record about an object in a namespace, on that namespace's chain. */
+    CompletableFuture<AuditRecord> stageIn(RequestContext ctx, String namespace, String action, String targetKind,
+            String targetName, Map<String, ?> details) {
+        return audit.record(new AuditLog.Event(namespace, ctx.actorKind(), ctx.actorId(), ctx.caller().via(), action,
+                targetKind, namespace, targetName, "success", ctx.requestId(), ctx.clientAddress(),
+                details.isEmpty() ? null : json.writeValueAsString(details)));
+    }
+
     /** Stages a successful password login: the actor is the user who just proved itself. */
     CompletableFuture<AuditRecord> stageLogin(RequestContext ctx, String username) {
         return audit.record(new AuditLog.Event(AuditRecord.CLUSTER_CHAIN, "user", username, "password", "auth.login",

@@ -57,6 +57,12 @@ public class RoleBasedAccess implements AccessPolicy {
         if (!caller.authenticated()) {
             return new Unauthenticated();
         }
+        if (caller.credential() instanceof Caller.Credential.WorkerToken || request.verb() == Verb.WORKER) {
+            // A worker credential reaches the worker routes and nothing else; only it reaches them.
+            return caller.credential() instanceof Caller.Credential.WorkerToken && request.verb() == Verb.WORKER
+                    ? new Allow()
+                    : refuse(request, request.namespace(), "only a worker's own credential may call this, and it may call nothing else", false);
+        }
         if (request.verb() == Verb.SELF) {
             return new Allow();
         }
@@ -110,6 +116,9 @@ public class RoleBasedAccess implements AccessPolicy {
      * token name) and never its owner, so a token cannot reach beyond what it was given.
      */
     private static void addIfSubject(Set<String> roles, Resource binding, Caller caller) {
+        if (caller.credential() instanceof Caller.Credential.WorkerToken) {
+            return; // a worker is no user: no binding names it
+        }
         String kind;
         String name;
         if (caller.credential() instanceof Caller.Credential.ScopedToken t) {

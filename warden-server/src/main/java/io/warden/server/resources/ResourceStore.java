@@ -48,8 +48,9 @@ class ResourceStore {
 
     /** Takes the next resourceVersion; holds the counter's row lock until the transaction ends. */
     long nextVersion() {
-        return jdbc.sql("UPDATE resource_version_counter SET value = value + 1 WHERE id = 1 RETURNING value")
-                .query(Long.class).single();
+        // Not UPDATE ... RETURNING: sqlite-jdbc leaves such a statement un-reset, holding the lock.
+        jdbc.sql("UPDATE resource_version_counter SET value = value + 1 WHERE id = 1").update();
+        return currentVersion();
     }
 
     long currentVersion() {

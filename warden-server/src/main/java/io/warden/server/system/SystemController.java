@@ -1,5 +1,7 @@
 package io.warden.server.system;
 
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import io.warden.api.Kinds;
 import io.warden.server.storage.Database;
 import io.warden.server.web.Requires;
@@ -26,8 +28,11 @@ class SystemController {
     private final Flyway flyway;
     private final Database database;
     private final String version;
+    private final ApplicationAvailability availability;
 
-    SystemController(JdbcClient jdbc, Flyway flyway, Database database, ObjectProvider<BuildProperties> build) {
+    SystemController(JdbcClient jdbc, Flyway flyway, Database database, ObjectProvider<BuildProperties> build,
+            ApplicationAvailability availability) {
+        this.availability = availability;
         this.jdbc = jdbc;
         this.flyway = flyway;
         this.database = database;
@@ -44,6 +49,10 @@ class SystemController {
     @Requires(Verb.PUBLIC)
     @GetMapping("/readyz")
     ResponseEntity<Map<String, String>> ready() {
+        // Not before the startup runners (built-in roles, the setup token) have finished.
+        if (availability.getReadinessState() != ReadinessState.ACCEPTING_TRAFFIC) {
+            return ResponseEntity.status(503).body(Map.of("status", "starting"));
+        }
         try {
             jdbc.sql("SELECT 1").query(Integer.class).single();
             if (flyway.info().pending().length > 0) {

@@ -28,6 +28,13 @@ public record Caller(String username, String userId, Credential credential) {
         /** An API token limited to one role, in one namespace or (namespace null) cluster-wide. */
         record ScopedToken(String id, String name, String role, String namespace) implements Credential {
         }
+
+        /**
+         * The credential of a Worker resource: it may call the worker routes ({@code Verb.WORKER})
+         * for tasks of its own namespace, and nothing else.
+         */
+        record WorkerToken(String id, String namespace, String worker) implements Credential {
+        }
     }
 
     public boolean authenticated() {
@@ -41,6 +48,7 @@ public record Caller(String username, String userId, Credential credential) {
             case Credential.Session s -> "session";
             case Credential.PersonalToken t -> "token";
             case Credential.ScopedToken t -> "token";
+            case Credential.WorkerToken w -> "worker-credential";
         };
     }
 }

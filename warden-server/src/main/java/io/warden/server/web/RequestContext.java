@@ -16,7 +16,7 @@ public record RequestContext(Caller caller, String requestId, String clientAddre
                 client == null ? request.getRemoteAddr() : client.toString());
     }
 
-    /** {@code user}, {@code token}, {@code anonymous} or {@code system}. */
+    /** {@code user}, {@code token}, {@code worker}, {@code anonymous} or {@code system}. */
     public String actorKind() {
         if (this == SYSTEM) {
             return "system";
@@ -24,14 +24,16 @@ public record RequestContext(Caller caller, String requestId, String clientAddre
         return switch (caller.credential()) {
             case Caller.Credential.None n -> "anonymous";
             case Caller.Credential.ScopedToken t -> "token";
+            case Caller.Credential.WorkerToken w -> "worker";
             default -> "user";
         };
     }
 
-    /** The user name, or the token name for a scoped token. */
+    /** The user name, the token name for a scoped token, {@code namespace/worker} for a worker. */
     public String actorId() {
         return switch (caller.credential()) {
             case Caller.Credential.ScopedToken t -> t.name();
+            case Caller.Credential.WorkerToken w -> w.namespace() + "/" + w.worker();
             default -> caller.username();
         };
     }

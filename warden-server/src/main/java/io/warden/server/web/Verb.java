@@ -21,7 +21,11 @@ public enum Verb {
     UPDATE,
     DELETE,
     /** Writing {@code status}: server-internal writers (admins until workers exist). */
-    WRITE_STATUS;
+    WRITE_STATUS,
+    /** Submitting work: a task ({@code submit} in Role rules). */
+    SUBMIT,
+    /** The worker protocol (claim, heartbeat, report): a Worker's own credential only. */
+    WORKER;
 
     public String ruleName() {
         return name().toLowerCase(Locale.ROOT);

@@ -140,6 +140,9 @@ class AuthorizationMatrixTest {
     /** A scoped token someone else owns, for each principal to try to revoke. */
     private final Map<Who, String> othersTokenIds = new EnumMap<>(Who.class);
     private final Map<String, List<Case>> table = new LinkedHashMap<>();
+    /** A task in demo everyone may read; and one per principal to cancel. */
+    private String demoTask;
+    private final Map<Who, String> cancelTaskIds = new EnumMap<>(Who.class);
 
     // --- the table ----------------------------------------------------------------------------
 
@@ -232,6 +235,35 @@ class AuthorizationMatrixTest {
         row("GET /v1/audit/verify", when("verify demo", w -> get("/v1/audit/verify?namespace=demo"), cluster(ADMIN_ONLY, 200)));
         row("GET /v1/audit/public-key", when("public key", w -> get("/v1/audit/public-key"), everyone(200)));
         row("GET /v1/metrics", when("metrics", w -> get("/v1/metrics"), cluster(ADMIN_ONLY, 200)));
+
+        // Tasks: submitted by writers and agents, read by readers, cancelled and retried by writers.
+        Set<Who> submitters = EnumSet.of(WRITER, AGENT, ADMIN);
+        row("POST /v1/namespaces/{ns}/tasks", when("run the fixed tool in demo",
+                w -> post("/v1/namespaces/demo/tasks", json("{'tool':'fixed','args':{}}")), inNamespace(BOUND_IN_DEMO, submitters, 201)));
+        row("GET /v1/namespaces/{ns}/tasks", when("tasks in demo", w -> get("/v1/namespaces/demo/tasks"),
+                inNamespace(BOUND_IN_DEMO, READ_IN_DEMO, 200)));
+        row("GET /v1/namespaces/{ns}/tasks/{id}", when("a task in demo", w -> get("/v1/namespaces/demo/tasks/" + demoTask),
+                inNamespace(BOUND_IN_DEMO, READ_IN_DEMO, 200)));
+        row("GET /v1/namespaces/{ns}/tasks/{id}/events", when("a task's history in demo",
+                w -> get("/v1/namespaces/demo/tasks/" + demoTask + "/events"), inNamespace(BOUND_IN_DEMO, READ_IN_DEMO, 200)));
+        row("POST /v1/namespaces/{ns}/tasks/{id}/cancel", when("cancel-<principal> in demo",
+                w -> post("/v1/namespaces/demo/tasks/" + cancelTaskIds.get(w) + "/cancel", null),
+                inNamespace(BOUND_IN_DEMO, CONTENT_WRITERS_IN_DEMO, 200)));
+        row("POST /v1/namespaces/{ns}/tasks/{id}/retry", when("retry a task that is not dead-lettered (409 when allowed)",
+                w -> post("/v1/namespaces/demo/tasks/" + demoTask + "/retry", null), inNamespace(BOUND_IN_DEMO, CONTENT_WRITERS_IN_DEMO, 409)));
+
+        // Workers: credentials are minted by those who may create Workers; the worker protocol
+        // takes a Worker's own credential, which no principal here holds (WorkerProtocolTest).
+        row("POST /v1/namespaces/{ns}/workers/{name}/credentials", when("the fixed worker in demo",
+                w -> post("/v1/namespaces/demo/workers/fixed/credentials", null), inNamespace(BOUND_IN_DEMO, CONTENT_WRITERS_IN_DEMO, 201)));
+        for (String route : List.of("claim", "heartbeat")) {
+            row("POST /v1/workers/" + route, when("without a worker credential", w -> post("/v1/workers/" + route, json("{}")),
+                    authenticated(403)));
+        }
+        for (String route : List.of("events", "complete", "fail", "release")) {
+            row("POST /v1/workers/tasks/{id}/" + route, when("without a worker credential",
+                    w -> post("/v1/workers/tasks/" + demoTask + "/" + route, json("{'attempt':1}")), authenticated(403)));
+        }
 
         // Namespaced resources, every namespaced kind.
         List<Kind> namespaced = Kinds.all().stream().filter(Kind::namespaced).toList();
@@ -471,6 +503,12 @@ class AuthorizationMatrixTest {
             for (Who w : Who.values()) {
                 ok(admin.put(base + "/del-" + w.id(), manifest(k, "del-" + w.id())));
             }
+        }
+
+        // Tasks to read and to cancel.
+        demoTask = created(admin.post("/v1/namespaces/demo/tasks", json("{'tool':'fixed','args':{}}"))).path("id").asString();
+        for (Who w : Who.values()) {
+            cancelTaskIds.put(w, created(admin.post("/v1/namespaces/demo/tasks", json("{'tool':'fixed','args':{}}"))).path("id").asString());
         }
 
         // Tokens to revoke: each principal's own, and one owned by someone else.

@@ -24,7 +24,7 @@ class ClientAddressTest {
                         Duration.ofDays(365), 5, Duration.ofMinutes(15)),
                 new WardenProperties.Edge(List.of(trustedProxies), List.of(), new WardenProperties.RateLimit(10, 20),
                         new WardenProperties.RateLimit(1200, 2400)),
-                new WardenProperties.Tls(null, null, false), null);
+                new WardenProperties.Tls(null, null, false), null, null);
     }
 
     private static ClientAddress trusting(String... cidrs) {

@@ -22,7 +22,7 @@ class ListenAddressGuardTest {
                         Duration.ofDays(365), 5, Duration.ofMinutes(15)),
                 new WardenProperties.Edge(List.of(), List.of(), new WardenProperties.RateLimit(10, 20),
                         new WardenProperties.RateLimit(1200, 2400)),
-                new WardenProperties.Tls(cert, cert == null ? null : "/k.pem", insecureHttp), null);
+                new WardenProperties.Tls(cert, cert == null ? null : "/k.pem", insecureHttp), null, null);
     }
 
     @Test

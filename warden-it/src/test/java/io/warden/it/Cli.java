@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -174,7 +175,7 @@ final class Cli {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         WardenCli cli = cli("", out, err);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread.ofVirtual().name("cli-" + args[0]).start(() -> {
+        Thread thread = Thread.ofVirtual().name("cli-" + args[0]).start(() -> {
             try {
                 exit.complete(cli.run(args));
             } catch (Throwable t) {
@@ -184,7 +185,7 @@ final class Cli {
                 out.notifyAll(); // wake a waiter: the command ended
             }
         });
-        return new Running(exit, out, err);
+        return new Running(thread, exit, out, err);
     }
 
     /** A buffer that wakes whoever waits on it whenever something is written. */
@@ -211,11 +212,13 @@ final class Cli {
     /** A command running on its own thread; its output can be read while it runs. */
     static final class Running {
 
+        private final Thread thread;
         private final CompletableFuture<Integer> exit;
         private final ByteArrayOutputStream out;
         private final ByteArrayOutputStream err;
 
-        private Running(CompletableFuture<Integer> exit, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        private Running(Thread thread, CompletableFuture<Integer> exit, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+            this.thread = thread;
             this.exit = exit;
             this.out = out;
             this.err = err;
@@ -240,6 +243,28 @@ final class Cli {
                     TimeUnit.NANOSECONDS.timedWait(out, left);
                 }
             }
+        }
+
+        /** Waits until a line of stdout matches {@code line}; fails with what was printed when none does. */
+        void awaitOutLine(Predicate<String> line) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            synchronized (out) {
+                while (out().lines().noneMatch(line)) {
+                    long left = deadline - System.nanoTime();
+                    assertThat(left).as("the line within 30 s; so far:\n%s", this).isPositive();
+                    assertThat(exit.isDone()).as("the command ended early:\n%s", this).isFalse();
+                    TimeUnit.NANOSECONDS.timedWait(out, left);
+                }
+            }
+        }
+
+        /**
+         * Ends a command that goes on until stopped, the way Ctrl-C ends it for a person: the
+         * thread it runs on is interrupted. Waits for it to end, at most {@code timeout}.
+         */
+        Result stop(Duration timeout) throws Exception {
+            thread.interrupt();
+            return await(timeout);
         }
 
         /** Waits for the command to end by itself. */

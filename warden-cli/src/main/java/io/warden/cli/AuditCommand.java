@@ -45,8 +45,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Command(name = "audit", description = {
         "Read, follow, export and verify the tamper-evident audit ledger.",
-        "Needs an admin or the auditor role (warden roles bind auditor --user NAME --cluster);",
-        "public-key and verify --offline need no login."})
+        "Needs an admin or the auditor role",
+        "(warden roles bind auditor --user NAME --cluster); public-key and",
+        "verify --offline need no login. -n NS: a namespace's chain; --cluster: the",
+        "chain of cluster-level events; neither: every chain."})
 final class AuditCommand implements Callable<Integer> {
 
     /** {@code audit verify}: a chain did not verify. */
@@ -136,15 +138,22 @@ final class AuditCommand implements Callable<Integer> {
 
     @Command(name = "verify",
             description = {
-                    "Verify chains: on the server (with the chain key), or with --offline an export, using only the",
-                    "checkpoints' public key. One line per chain on stdout; progress on stderr.",
-                    "Offline: warden audit verify --offline events.jsonl --checkpoints cps.json --public-key k.pem"},
+                    "Verify chains: on the server, or --offline an export with the public key.",
+                    "The server checks with the chain key; --offline needs only the checkpoints'",
+                    "public key: no server, no login. One line per chain on stdout; progress",
+                    "and warnings on stderr."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {
                     "0:every chain verified",
                     "1:a chain did not verify (its line names the problem and the seq)",
                     "2:usage error",
-                    "3:could not verify: no answer, refused, or unreadable input"})
+                    "3:could not verify: no answer, refused, or unreadable input"},
+            footer = {"",
+                    "Offline:",
+                    "  warden audit export -n payments --checkpoints cps.json > events.jsonl",
+                    "  warden audit public-key > k.pem",
+                    "  warden audit verify --offline events.jsonl \\",
+                    "      --checkpoints cps.json --public-key k.pem"})
     int verify(@Mixin ChainChoice choice,
                @Option(names = "--offline", paramLabel = "EVENTS.jsonl",
                        description = "Verify this export (JSON Lines, as audit export writes it; - for stdin) without a server.")
@@ -176,7 +185,8 @@ final class AuditCommand implements Callable<Integer> {
         JsonNode summary = null;
         try (InputStream stream = session.client().stream("/v1/audit/verify", ChainChoice.query(chain), "application/x-ndjson");
              BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null && summary == null; line = reader.readLine()) {
+            String line;
+            while (summary == null && (line = reader.readLine()) != null) {
                 if (line.isBlank()) {
                     continue;
                 }
@@ -408,9 +418,10 @@ final class AuditCommand implements Callable<Integer> {
     // --- export, checkpoints, public-key -------------------------------------------------------
 
     @Command(name = "export", description = {
-            "Write one chain's events as JSON Lines to stdout, for keeping and for verify --offline.",
-            "First has the server sign a checkpoint of the chain's head, and ends the export there, so that",
-            "every exported event is covered by a signature. Events recorded meanwhile go to the next export.",
+            "Write a chain's events as JSON Lines to stdout, to keep and verify offline.",
+            "The server first signs a checkpoint of the chain's head and the export ends",
+            "there, so every exported event is covered by a signature; events recorded",
+            "meanwhile go to the next export.",
             "Example: warden audit export -n payments --checkpoints cps.json > events.jsonl"})
     int export(@Mixin ChainChoice choice,
                @Option(names = "--checkpoints", paramLabel = "FILE",
@@ -497,8 +508,9 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     @Command(name = "checkpoints", description = {
-            "Print the signed checkpoints, all pages merged into one JSON object {chain, anchor, items}:",
-            "the file verify --offline reads (audit export --checkpoints writes one too)."})
+            "Print the signed checkpoints as the file that verify --offline reads.",
+            "All pages merged into one JSON object {chain, anchor, items};",
+            "export --checkpoints writes one too."})
     int checkpoints(@Mixin ChainChoice choice) {
         String chain = choice.chain();
         Merged merged = fetchCheckpoints(session.client(), ChainChoice.query(chain));
@@ -560,7 +572,8 @@ final class AuditCommand implements Callable<Integer> {
     // --- tail ---------------------------------------------------------------------------------
 
     @Command(name = "tail", description = {
-            "Print the last events, oldest first; with -f keep printing new ones as they are recorded (Ctrl-C ends).",
+            "Print the last events; with -f, follow new events as they are recorded.",
+            "Oldest first; Ctrl-C ends a follow.",
             "Example: warden audit tail -n payments --last 50 --outcome denied"})
     int tail(@Mixin ChainChoice choice,
              @Option(names = "--last", paramLabel = "N", defaultValue = "20", description = "How many events to start with (default: 20).")

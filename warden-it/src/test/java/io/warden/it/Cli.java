@@ -11,6 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
@@ -88,14 +91,45 @@ final class Cli {
     static Cli admin(String server, Path dataDir) {
         Cli cli = new Cli(server);
         Path token = dataDir.resolve("setup-token");
-        if (Files.exists(token)) {
-            Result setup = cli.runWithInput(ADMIN_PASSWORD + "\n", "setup", "--token-file", token.toString(),
-                    "--username", ADMIN, "--password-stdin");
-            if (setup.exit() != 0) {
-                throw new IllegalStateException("setup failed: " + setup);
+        if (!Files.exists(token)) {
+            // Set up already, or not yet: the server answers /readyz before it has written the
+            // token (its start-up runners come after the web server), so a busy machine gets here first.
+            Result login = cli.runWithInput(ADMIN_PASSWORD + "\n", "login", "--username", ADMIN, "--password-stdin");
+            if (login.exit() == 0) {
+                return cli;
             }
+            awaitSetupToken(token);
+        }
+        Result setup = cli.runWithInput(ADMIN_PASSWORD + "\n", "setup", "--token-file", token.toString(),
+                "--username", ADMIN, "--password-stdin");
+        if (setup.exit() != 0) {
+            throw new IllegalStateException("setup failed: " + setup);
         }
         return cli.login(ADMIN, ADMIN_PASSWORD);
+    }
+
+    /** Waits, on file system notifications, until the server has written its setup token (a whole line). */
+    private static void awaitSetupToken(Path token) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (WatchService watch = token.getFileSystem().newWatchService()) {
+            token.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            while (!(Files.exists(token) && Files.readString(token).endsWith("\n"))) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("the server wrote no setup token to " + token + " within 60 s");
+                }
+                WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the setup token", e);
+        }
     }
 
     /** This CLI after {@code warden login} as {@code username}; fails the test if the login fails. */

@@ -39,6 +39,14 @@ final class CliException extends RuntimeException {
         return new CliException(WardenCli.USAGE, List.of(message), null);
     }
 
+    /**
+     * A failure with an exit code of its own, for a command that documents more than 0, 1 and 2
+     * ({@code audit verify}: 3 when it could not verify).
+     */
+    static CliException withExit(int exitCode, List<String> lines, Throwable cause) {
+        return new CliException(exitCode, lines, cause);
+    }
+
     int exitCode() {
         return exitCode;
     }

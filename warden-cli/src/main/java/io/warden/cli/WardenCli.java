@@ -18,7 +18,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The {@code warden} command line: {@code apply}, {@code get}, {@code delete}, {@code describe},
  * {@code version}, {@code completion} and {@code config}; and for identity {@code setup},
- * {@code login}, {@code logout}, {@code whoami}, {@code users}, {@code tokens} and {@code roles}.
+ * {@code login}, {@code logout}, {@code whoami}, {@code users}, {@code tokens} and {@code roles}; and
+ * {@code audit} for the audit ledger.
  *
  * <p>Everything the CLI reads from or writes to the outside world comes in through the
  * constructor: the environment, the home directory (for {@code ~/.warden/config.yaml}) and the
@@ -158,6 +159,7 @@ public final class WardenCli {
         cl.addSubcommand(new UsersCommand(session));
         cl.addSubcommand(new TokensCommand(session));
         cl.addSubcommand(new RolesCommand(session));
+        cl.addSubcommand(new AuditCommand(session));
         // Settings apply to the subcommands added so far, so they come last.
         cl.setOut(session.out());
         cl.setErr(session.err());

@@ -117,6 +117,49 @@ final class WardenClient {
         return response.body().length == 0 ? Json.JSON.createObjectNode() : object(response);
     }
 
+    /** POSTs without a body to an API path with a query, such as {@code /v1/audit/checkpoints?cluster=true}. */
+    ObjectNode post(String path, Map<String, String> query) {
+        HttpResponse<byte[]> response = send(request(uri(path, query)).timeout(REQUEST_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        return response.body().length == 0 ? Json.JSON.createObjectNode() : object(response);
+    }
+
+    /**
+     * GETs a text document, such as the PEM of {@code /v1/audit/public-key}, accepting
+     * {@code mediaType} (and a problem document when the server refuses).
+     */
+    String text(String path, String mediaType) {
+        HttpResponse<byte[]> response = send(request(uri(path, Map.of())).timeout(REQUEST_TIMEOUT)
+                .setHeader("Accept", mediaType + ", application/problem+json")
+                .GET());
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * GETs a long answer as a stream, such as the JSON Lines of {@code /v1/audit/verify}. No request
+     * timeout: the server answers as it goes, for as long as the work takes. The caller closes
+     * the stream.
+     */
+    InputStream stream(String path, Map<String, String> query, String mediaType) {
+        HttpRequest request = request(uri(path, query))
+                .setHeader("Accept", mediaType + ", application/problem+json")
+                .GET()
+                .build();
+        HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() >= 300) {
+            throw new ApiException(Problem.from(response.statusCode(), response.headers(), errorBody(response.body())));
+        }
+        return response.body();
+    }
+
+    private static byte[] errorBody(InputStream body) {
+        try (InputStream in = body) {
+            return in.readNBytes(MAX_ERROR_BODY);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
     /** GETs a JSON object from an API path that is not a resource, such as {@code /v1/auth/whoami}. */
     ObjectNode get(String path, Map<String, String> query) {
         return object(send(request(uri(path, query)).timeout(REQUEST_TIMEOUT).GET()));

@@ -39,6 +39,7 @@ class CommandsTest {
                     .contains("complete -F _complete_warden")
                     .contains("apply").contains("describe").contains("use-context")
                     .contains("rolebindings")
+                    .contains("audit").contains("public-key").contains("--offline")
                     .contains("ZSH_VERSION");
         }
     }

@@ -11,6 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -87,14 +91,45 @@ final class Cli {
     static Cli admin(String server, Path dataDir) {
         Cli cli = new Cli(server);
         Path token = dataDir.resolve("setup-token");
-        if (Files.exists(token)) {
-            Result setup = cli.runWithInput(ADMIN_PASSWORD + "\n", "setup", "--token-file", token.toString(),
-                    "--username", ADMIN, "--password-stdin");
-            if (setup.exit() != 0) {
-                throw new IllegalStateException("setup failed: " + setup);
+        if (!Files.exists(token)) {
+            // Set up already, or not yet: the server answers /readyz before it has written the
+            // token (its start-up runners come after the web server), so a busy machine gets here first.
+            Result login = cli.runWithInput(ADMIN_PASSWORD + "\n", "login", "--username", ADMIN, "--password-stdin");
+            if (login.exit() == 0) {
+                return cli;
             }
+            awaitSetupToken(token);
+        }
+        Result setup = cli.runWithInput(ADMIN_PASSWORD + "\n", "setup", "--token-file", token.toString(),
+                "--username", ADMIN, "--password-stdin");
+        if (setup.exit() != 0) {
+            throw new IllegalStateException("setup failed: " + setup);
         }
         return cli.login(ADMIN, ADMIN_PASSWORD);
+    }
+
+    /** Waits, on file system notifications, until the server has written its setup token (a whole line). */
+    private static void awaitSetupToken(Path token) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (WatchService watch = token.getFileSystem().newWatchService()) {
+            token.getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            while (!(Files.exists(token) && Files.readString(token).endsWith("\n"))) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("the server wrote no setup token to " + token + " within 60 s");
+                }
+                WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the setup token", e);
+        }
     }
 
     /** This CLI after {@code warden login} as {@code username}; fails the test if the login fails. */
@@ -174,7 +209,7 @@ final class Cli {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         WardenCli cli = cli("", out, err);
         CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread.ofVirtual().name("cli-" + args[0]).start(() -> {
+        Thread thread = Thread.ofVirtual().name("cli-" + args[0]).start(() -> {
             try {
                 exit.complete(cli.run(args));
             } catch (Throwable t) {
@@ -184,7 +219,7 @@ final class Cli {
                 out.notifyAll(); // wake a waiter: the command ended
             }
         });
-        return new Running(exit, out, err);
+        return new Running(thread, exit, out, err);
     }
 
     /** A buffer that wakes whoever waits on it whenever something is written. */
@@ -211,11 +246,13 @@ final class Cli {
     /** A command running on its own thread; its output can be read while it runs. */
     static final class Running {
 
+        private final Thread thread;
         private final CompletableFuture<Integer> exit;
         private final ByteArrayOutputStream out;
         private final ByteArrayOutputStream err;
 
-        private Running(CompletableFuture<Integer> exit, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        private Running(Thread thread, CompletableFuture<Integer> exit, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+            this.thread = thread;
             this.exit = exit;
             this.out = out;
             this.err = err;
@@ -240,6 +277,28 @@ final class Cli {
                     TimeUnit.NANOSECONDS.timedWait(out, left);
                 }
             }
+        }
+
+        /** Waits until a line of stdout matches {@code line}; fails with what was printed when none does. */
+        void awaitOutLine(Predicate<String> line) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            synchronized (out) {
+                while (out().lines().noneMatch(line)) {
+                    long left = deadline - System.nanoTime();
+                    assertThat(left).as("the line within 30 s; so far:\n%s", this).isPositive();
+                    assertThat(exit.isDone()).as("the command ended early:\n%s", this).isFalse();
+                    TimeUnit.NANOSECONDS.timedWait(out, left);
+                }
+            }
+        }
+
+        /**
+         * Ends a command that goes on until stopped, the way Ctrl-C ends it for a person: the
+         * thread it runs on is interrupted. Waits for it to end, at most {@code timeout}.
+         */
+        Result stop(Duration timeout) throws Exception {
+            thread.interrupt();
+            return await(timeout);
         }
 
         /** Waits for the command to end by itself. */

@@ -193,6 +193,10 @@ final class AuditCommand implements Callable<Integer> {
                 JsonNode n = serverLine(line);
                 String status = Text.firstNonNull(Json.text(n, "status"), "");
                 if (!n.has("chain")) {
+                    if ("error".equals(status)) {
+                        throw cannotVerify(List.of("the server could not finish the verification: "
+                                + Text.cell(abbreviate(Json.text(n, "detail")))), null);
+                    }
                     summary = n;
                     continue;
                 }

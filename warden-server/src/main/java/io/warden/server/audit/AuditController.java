@@ -38,6 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 class AuditController {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AuditController.class);
+
     static final String EVENTS = "auditevents";
     static final String CHECKPOINTS = "auditcheckpoints";
     private static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
@@ -152,19 +154,30 @@ class AuditController {
     @GetMapping(value = "/v1/audit/verify")
     @Requires(value = Verb.LIST, resource = EVENTS)
     ResponseEntity<StreamingResponseBody> verify(@RequestParam(required = false) String namespace,
-            @RequestParam(required = false) Boolean cluster) {
+            @RequestParam(required = false) Boolean cluster, jakarta.servlet.http.HttpServletRequest request) {
         String only = chain(namespace, cluster);
         List<String> chains = only == null ? verification.chains() : List.of(only);
+        String requestId = io.warden.server.web.RequestIds.of(request);
         StreamingResponseBody body = out -> {
             int failed = 0;
-            for (String chain : chains) {
-                ChainVerifier.Result result = verification.verify(chain, n -> {
-                    if (n % 10_000 == 0) {
-                        line(out, Map.of("chain", chain, "status", "verifying", "verified", n));
-                    }
-                });
-                failed += result instanceof ChainVerifier.Failed ? 1 : 0;
-                line(out, resultLine(chain, result));
+            try {
+                for (String chain : chains) {
+                    ChainVerifier.Result result = verification.verify(chain, n -> {
+                        if (n % 10_000 == 0) {
+                            line(out, Map.of("chain", chain, "status", "verifying", "verified", n));
+                        }
+                    });
+                    failed += result instanceof ChainVerifier.Failed ? 1 : 0;
+                    line(out, resultLine(chain, result));
+                }
+            } catch (UncheckedIOException e) {
+                return; // the client went away
+            } catch (RuntimeException e) {
+                // The status line is long gone: say so in the stream, never with internals.
+                log.error("audit verification stopped by an error", e);
+                line(out, Map.of("status", "error", "detail", "verification could not finish (database unavailable?);"
+                        + " the server log has the cause under request id " + requestId));
+                return;
             }
             line(out, Map.of("status", failed == 0 ? "ok" : "failed", "chains", chains.size(), "failed", failed));
         };

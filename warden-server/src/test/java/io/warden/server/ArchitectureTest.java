@@ -27,7 +27,7 @@ class ArchitectureTest {
     @Test
     void onlyStorageOwnersTouchSql() {
         noClasses().that().resideOutsideOfPackages("io.warden.server.resources..", "io.warden.server.identity..",
-                        "io.warden.server.audit..",
+                        "io.warden.server.audit..", "io.warden.server.tasks..",
                         "io.warden.server.storage..",
                         "io.warden.server.system..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "java.sql..")

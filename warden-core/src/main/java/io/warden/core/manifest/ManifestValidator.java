@@ -109,15 +109,23 @@ public final class ManifestValidator {
      */
     public List<FieldError> validateArgs(JsonNode inputSchema, JsonNode args) {
         String key = inputSchema.toString();
-        Schema schema = inputSchemas.get(key);
-        if (schema == null) {
-            if (inputSchemas.size() >= MAX_CACHED_INPUT_SCHEMAS) {
-                inputSchemas.clear();
+        List<FieldError> errors;
+        try {
+            Schema schema = inputSchemas.get(key);
+            if (schema == null) {
+                if (inputSchemas.size() >= MAX_CACHED_INPUT_SCHEMAS) {
+                    inputSchemas.clear();
+                }
+                schema = registry.getSchema(inputSchema);
+                inputSchemas.put(key, schema);
             }
-            schema = registry.getSchema(inputSchema);
-            inputSchemas.put(key, schema);
+            errors = new ArrayList<>(convert("args", schema.validate(args)));
+        } catch (RuntimeException e) {
+            // A reference to a schema elsewhere: never fetched (no requests on an attacker's
+            // behalf), so the args cannot be checked and are refused.
+            return List.of(new FieldError("args", "cannot be checked: the tool's inputSchema refers to a schema"
+                    + " that is not part of it (remote references are not fetched)"));
         }
-        List<FieldError> errors = new ArrayList<>(convert("args", schema.validate(args)));
         errors.sort(Comparator.comparing(FieldError::path).thenComparing(FieldError::message));
         return List.copyOf(errors);
     }

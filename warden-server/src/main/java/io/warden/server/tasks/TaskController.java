@@ -169,7 +169,7 @@ class TaskController {
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
         OutputStream out = response.getOutputStream();
-        TaskSignal signal = tasks.signal();
+        TaskEventSignal signal = tasks.eventSignal();
         long after = from;
         long lastWrite = System.nanoTime(); // intervals on the monotonic clock
         try {

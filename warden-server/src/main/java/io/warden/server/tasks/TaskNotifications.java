@@ -26,19 +26,35 @@ class TaskNotifications implements SmartLifecycle {
 
     private final Database database;
     private final DataSource dataSource;
-    private final TaskSignal signal;
+    private final TaskSignal queue;
+    private final TaskEventSignal events;
     private volatile Thread listener;
 
-    TaskNotifications(Database database, DataSource dataSource, TaskSignal signal) {
-        this.database = database;
-        this.dataSource = dataSource;
-        this.signal = signal;
+    /** What changed: the payload of a notification. */
+    enum Change {
+        QUEUE("q"), EVENTS("e");
+
+        final String payload;
+
+        Change(String payload) {
+            this.payload = payload;
+        }
     }
 
-    /** Within a transaction: tells every replica, once it commits, that the queue changed. */
-    void notifyInTransaction(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+
+    TaskNotifications(Database database, DataSource dataSource, JdbcClient jdbc, TaskSignal queue, TaskEventSignal events) {
+        this.jdbc = jdbc;
+        this.database = database;
+        this.dataSource = dataSource;
+        this.queue = queue;
+        this.events = events;
+    }
+
+    /** Within a transaction: tells every replica, once it commits, what changed. */
+    void notifyInTransaction(Change change) {
         if (database == Database.POSTGRESQL) {
-            jdbc.sql("SELECT pg_notify('" + CHANNEL + "', '')").query((rs, i) -> 0).list();
+            jdbc.sql("SELECT pg_notify('" + CHANNEL + "', ?)").param(change.payload).query((rs, i) -> 0).list();
         }
     }
 
@@ -52,8 +68,10 @@ class TaskNotifications implements SmartLifecycle {
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (listener == Thread.currentThread()) {
                     var notes = pg.getNotifications(1000);
-                    if (notes != null && notes.length > 0) {
-                        signal.fire();
+                    if (notes != null) {
+                        for (var note : notes) {
+                            (Change.QUEUE.payload.equals(note.getParameter()) ? queue : events).fire();
+                        }
                     }
                 }
             } catch (Exception e) {

@@ -4,9 +4,9 @@ import io.warden.server.storage.Signal;
 import org.springframework.stereotype.Component;
 
 /**
- * Fired after this replica commits a change to the queue (a task queued, an event appended, a
- * cancellation) and, on PostgreSQL, when another replica's NOTIFY arrives
- * ({@link TaskNotifications}): wakes long-polling claims and event followers.
+ * Fired after this replica commits a change to the queue (a task queued or requeued) and, on
+ * PostgreSQL, when another replica's NOTIFY arrives ({@link TaskNotifications}): wakes
+ * long-polling claims.
  */
 @Component
 class TaskSignal extends Signal {

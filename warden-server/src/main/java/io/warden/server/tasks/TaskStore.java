@@ -124,6 +124,12 @@ class TaskStore {
                 .params(namespace, now, limit).query(ROWS).list();
     }
 
+    /** Whether a claim could find anything: a plain read, before taking locks. */
+    boolean anyClaimable(String namespace, long now) {
+        return !jdbc.sql("SELECT 1 FROM tasks WHERE phase = 'Queued' AND namespace = ? AND run_after <= ? LIMIT 1")
+                .params(namespace, now).query(Integer.class).list().isEmpty();
+    }
+
     /** Running tasks whose lease ran out, locked. */
     List<TaskRow> expiredLeases(long now, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM tasks WHERE phase = 'Running' AND lease_expires_at < ?"

@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.random.RandomGenerator;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -70,23 +69,23 @@ public class Tasks {
     private final Resources resources;
     private final AuditLog audit;
     private final TransactionTemplate tx;
-    private final JdbcClient jdbc;
     private final Clock clock;
     private final JsonMapper json;
     private final TaskSignal signal;
+    private final TaskEventSignal eventSignal;
     private final TaskNotifications notifications;
     private final ManifestValidator validator;
     private final WardenProperties.Tasks settings;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
-    Tasks(TaskStore store, Resources resources, AuditLog audit, TransactionTemplate tx, JdbcClient jdbc, Clock clock,
-            JsonMapper json, TaskSignal signal, TaskNotifications notifications, ManifestValidator validator,
-            WardenProperties props) {
+    Tasks(TaskStore store, Resources resources, AuditLog audit, TransactionTemplate tx, Clock clock,
+            JsonMapper json, TaskSignal signal, TaskEventSignal eventSignal, TaskNotifications notifications,
+            ManifestValidator validator, WardenProperties props) {
+        this.eventSignal = eventSignal;
         this.store = store;
         this.resources = resources;
         this.audit = audit;
         this.tx = tx;
-        this.jdbc = jdbc;
         this.clock = clock;
         this.json = json;
         this.signal = signal;
@@ -99,8 +98,9 @@ public class Tasks {
         return settings;
     }
 
-    TaskSignal signal() {
-        return signal;
+    /** Fired when a task's history grows: what event followers wait on. */
+    TaskEventSignal eventSignal() {
+        return eventSignal;
     }
 
     // --- submission -----------------------------------------------------------------------
@@ -302,6 +302,9 @@ public class Tasks {
     }
 
     private List<Claimed> claimOnce(RequestContext ctx, WorkerIdentity worker, int max) {
+        if (!store.anyClaimable(worker.namespace(), clock.millis())) {
+            return List.of(); // a read: an empty queue costs no write transaction
+        }
         Resource workerResource = resources.find(Kinds.WORKER, worker.namespace(), worker.name())
                 .orElseThrow(() -> ApiProblem.forbidden("this worker no longer exists"));
         Map<String, String> labels = workerResource.metadata().labels() == null ? Map.of() : workerResource.metadata().labels();
@@ -337,7 +340,7 @@ public class Tasks {
                         json.readTree(t.args()), t.timeoutSeconds()));
             }
             if (!claimed.isEmpty()) {
-                wakeAfterCommit(); // followers see "Running"
+                wakeFollowersAfterCommit(); // followers see "Running"
             }
             return claimed;
         });
@@ -391,7 +394,7 @@ public class Tasks {
                 }
                 store.appendEvent(t.id(), now, e.getKey(), attempt, data);
             }
-            wakeAfterCommit();
+            wakeFollowersAfterCommit();
         });
     }
 
@@ -577,13 +580,23 @@ public class Tasks {
                 "Task", t.namespace(), t.id(), "success", ctx.requestId(), ctx.clientAddress(), json.writeValueAsString(d)));
     }
 
-    /** Wakes claimers and followers here after commit, and (PostgreSQL) every replica. */
+    /** After commit: wakes claimers (the queue changed) and followers (histories grew), here and on every replica. */
     private void wakeAfterCommit() {
-        notifications.notifyInTransaction(jdbc);
+        wake(TaskNotifications.Change.QUEUE, signal);
+        wake(TaskNotifications.Change.EVENTS, eventSignal);
+    }
+
+    /** After commit: wakes only followers (output was appended; the queue did not change). */
+    private void wakeFollowersAfterCommit() {
+        wake(TaskNotifications.Change.EVENTS, eventSignal);
+    }
+
+    private void wake(TaskNotifications.Change change, io.warden.server.storage.Signal local) {
+        notifications.notifyInTransaction(change);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                signal.fire();
+                local.fire();
             }
         });
     }

@@ -139,6 +139,15 @@ abstract class TaskQueueContract {
     }
 
     @Test
+    void argsReachTheLedgerOnlyAsAKeyedFingerprint() {
+        String canary = "sk-CANARY-7f3a9c01";
+        String id = submit("{\"tool\":\"echo\",\"args\":{\"text\":\"" + canary + "\"}}");
+
+        String ledger = admin.get("/v1/audit/events?namespace=" + NS + "&targetName=" + id).body();
+        assertThat(ledger).contains("task.submit").contains("\\\"hmac\\\"").doesNotContain(canary);
+    }
+
+    @Test
     void argsAreCheckedAgainstTheToolsInputSchemaAndNamedWhenWrong() {
         Api.Reply tooLong = admin.post("/v1/namespaces/" + NS + "/tasks", "{\"tool\":\"echo\",\"args\":{\"text\":\"" + "x".repeat(21) + "\"}}");
         Api.Reply extra = admin.post("/v1/namespaces/" + NS + "/tasks", "{\"tool\":\"echo\",\"args\":{\"text\":\"a\",\"rm\":\"-rf\"}}");

@@ -5,17 +5,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.warden.core.audit.ChainVerifier;
 import io.warden.core.audit.Checkpoint;
 import io.warden.server.WardenProperties;
+import io.warden.server.storage.BackgroundJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  */
 @Component
-class AuditMaintenance implements SmartLifecycle {
+class AuditMaintenance extends BackgroundJobs {
 
     private static final Logger log = LoggerFactory.getLogger(AuditMaintenance.class);
     private static final long RETENTION_LOCK = 0x5741524445_4E01L; // "WARDEN" 1
@@ -48,10 +45,10 @@ class AuditMaintenance implements SmartLifecycle {
     private final Counter failures;
     private final AtomicInteger failing = new AtomicInteger();
     private final AtomicLong lastSweep = new AtomicLong();
-    private volatile ScheduledExecutorService executor;
 
     AuditMaintenance(AuditStore store, AuditLog audit, AuditVerification verification, TransactionTemplate tx,
             Clock clock, JsonMapper json, WardenProperties props, MeterRegistry metrics) {
+        super("audit-maintenance");
         this.store = store;
         this.audit = audit;
         this.verification = verification;
@@ -118,38 +115,11 @@ class AuditMaintenance implements SmartLifecycle {
         return removed;
     }
 
-    private void guarded(Runnable job, String name) {
-        try {
-            job.run();
-        } catch (RuntimeException e) {
-            log.error("audit {} failed; it runs again at its next interval", name, e);
-        }
-    }
-
     @Override
-    public void start() {
-        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("audit-maintenance").daemon().factory());
-        long sweepEvery = props.sweepInterval().toMillis();
-        ex.scheduleWithFixedDelay(() -> guarded(this::sweep, "verification sweep"), sweepEvery, sweepEvery, TimeUnit.MILLISECONDS);
+    protected void schedule() {
+        every(props.sweepInterval(), "audit verification sweep", this::sweep);
         if (props.retentionDays() > 0) {
-            long pruneEvery = props.retentionInterval().toMillis();
-            ex.scheduleWithFixedDelay(() -> guarded(this::prune, "retention"), pruneEvery, pruneEvery, TimeUnit.MILLISECONDS);
+            every(props.retentionInterval(), "audit retention", this::prune);
         }
-        executor = ex;
-    }
-
-    @Override
-    public void stop() {
-        ScheduledExecutorService ex = executor;
-        executor = null;
-        if (ex != null) {
-            ex.shutdownNow();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return executor != null;
     }
 }

@@ -131,34 +131,37 @@ class WorkerController {
         return ResponseEntity.noContent().build();
     }
 
+    /** How a worker ends its hold on an attempt. */
+    private interface Ending {
+        TaskRow apply(RequestContext ctx, Tasks.WorkerIdentity worker, String id, int attempt, JsonNode body);
+    }
+
+    private Map<String, Object> end(String id, HttpServletRequest request, byte[] raw, String contentType, Ending ending) {
+        JsonNode body = body(raw, contentType);
+        TaskRow t = ending.apply(RequestContext.of(request), worker(request), id,
+                integer(body, "attempt", 1, Integer.MAX_VALUE, null), body);
+        return Map.of("phase", t.phase().name());
+    }
+
     @PostMapping(TASK + "/complete")
     @Requires(Verb.WORKER)
     Map<String, Object> complete(@PathVariable String id, HttpServletRequest request, @RequestBody(required = false) byte[] raw,
             @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
-        JsonNode body = body(raw, contentType);
-        TaskRow t = tasks.complete(RequestContext.of(request), worker(request), id,
-                integer(body, "attempt", 1, Integer.MAX_VALUE, null), outcome(body));
-        return Map.of("phase", t.phase().name());
+        return end(id, request, raw, contentType, (ctx, w, task, attempt, b) -> tasks.complete(ctx, w, task, attempt, outcome(b)));
     }
 
     @PostMapping(TASK + "/fail")
     @Requires(Verb.WORKER)
     Map<String, Object> fail(@PathVariable String id, HttpServletRequest request, @RequestBody(required = false) byte[] raw,
             @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
-        JsonNode body = body(raw, contentType);
-        TaskRow t = tasks.fail(RequestContext.of(request), worker(request), id,
-                integer(body, "attempt", 1, Integer.MAX_VALUE, null), outcome(body));
-        return Map.of("phase", t.phase().name());
+        return end(id, request, raw, contentType, (ctx, w, task, attempt, b) -> tasks.fail(ctx, w, task, attempt, outcome(b)));
     }
 
     @PostMapping(TASK + "/release")
     @Requires(Verb.WORKER)
     Map<String, Object> release(@PathVariable String id, HttpServletRequest request, @RequestBody(required = false) byte[] raw,
             @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String contentType) {
-        JsonNode body = body(raw, contentType);
-        TaskRow t = tasks.release(RequestContext.of(request), worker(request), id,
-                integer(body, "attempt", 1, Integer.MAX_VALUE, null));
-        return Map.of("phase", t.phase().name());
+        return end(id, request, raw, contentType, (ctx, w, task, attempt, b) -> tasks.release(ctx, w, task, attempt));
     }
 
     private static Tasks.Outcome outcome(JsonNode b) {

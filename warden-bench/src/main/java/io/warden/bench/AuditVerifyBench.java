@@ -67,19 +67,19 @@ public class AuditVerifyBench {
         records = new ArrayList<>(RECORDS);
         prevHashes = new byte[RECORDS][];
         canonical = new byte[RECORDS][];
-        String prev = Chain.GENESIS_HASH;
+        Chain.Link prev = Chain.GENESIS;
         long time = 1_767_225_600_000L;
         long bytes = 0;
         for (int i = 0; i < RECORDS; i++) {
             AuditRecord draft = new AuditRecord(AuditAppendBench.CHAIN, i + 1, time + i, "user", "bench", "token:x",
                     "bench.append", "Tool", AuditAppendBench.CHAIN, "t", "success", "req-1", "127.0.0.1",
-                    "{\"n\":1}", null, null);
+                    "{\"n\":1}");
             AuditRecord sealed = chain.seal(draft, prev);
             records.add(sealed);
-            prevHashes[i] = HexFormat.of().parseHex(prev);
+            prevHashes[i] = HexFormat.of().parseHex(prev.hash());
             canonical[i] = CanonicalForm.of(sealed);
             bytes += canonical[i].length;
-            prev = sealed.hash();
+            prev = sealed.link();
         }
         if (!(ChainVerifier.forChain(AuditAppendBench.CHAIN, chain).verify(records) instanceof ChainVerifier.Ok)) {
             throw new IllegalStateException("the benchmark chain must verify");
@@ -88,7 +88,7 @@ public class AuditVerifyBench {
                 (double) bytes / RECORDS, RECORDS, bytes);
     }
 
-    /** Warden: verify the whole chain (canonical form, HMAC, link and sequence checks). */
+    /** Warden: verify the whole chain (canonical form, HMAC and SHA-256 digest, both links, sequence checks). */
     @Benchmark
     @OperationsPerInvocation(RECORDS)
     public ChainVerifier.Result verify() {

@@ -41,7 +41,8 @@ CREATE TABLE tasks (
     finished_at      BIGINT
 );
 CREATE UNIQUE INDEX tasks_by_idempotency_key ON tasks (namespace, idempotency_key);
-CREATE INDEX tasks_queue ON tasks (phase, priority, created_at);
+-- The claim query: queued tasks of one namespace, highest priority first, then oldest.
+CREATE INDEX tasks_queue ON tasks (namespace, phase, priority DESC, created_at, id);
 CREATE INDEX tasks_leases ON tasks (phase, lease_expires_at);
 CREATE INDEX tasks_by_namespace ON tasks (namespace, created_at);
 

@@ -119,14 +119,14 @@ class TaskStore {
 
     /** Queued tasks of a namespace that may run now, best first, locked (others skip them). */
     List<TaskRow> claimable(String namespace, long now, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM tasks WHERE phase = 'Queued' AND namespace = ? AND run_after <= ?"
+        return jdbc.sql("SELECT " + COLUMNS + " FROM tasks WHERE namespace = ? AND phase = 'Queued' AND run_after <= ?"
                         + " ORDER BY priority DESC, created_at, id LIMIT ?" + database.forUpdateSkipLocked())
                 .params(namespace, now, limit).query(ROWS).list();
     }
 
     /** Whether a claim could find anything: a plain read, before taking locks. */
     boolean anyClaimable(String namespace, long now) {
-        return !jdbc.sql("SELECT 1 FROM tasks WHERE phase = 'Queued' AND namespace = ? AND run_after <= ? LIMIT 1")
+        return !jdbc.sql("SELECT 1 FROM tasks WHERE namespace = ? AND phase = 'Queued' AND run_after <= ? LIMIT 1")
                 .params(namespace, now).query(Integer.class).list().isEmpty();
     }
 

@@ -49,12 +49,20 @@ final class Age {
 
     /** Age of a resource from {@code metadata.creationTimestamp}. */
     static String of(JsonNode resource, Instant now) {
-        Instant created = timestamp(resource, "creationTimestamp");
-        return created == null ? UNKNOWN : format(Duration.between(created, now));
+        return since(Json.text(resource, "metadata", "creationTimestamp"), now);
+    }
+
+    /** The time since an ISO-8601 instant such as a task's {@code createdAt}; {@value #UNKNOWN} when absent or invalid. */
+    static String since(String timestamp, Instant now) {
+        Instant t = parse(timestamp);
+        return t == null ? UNKNOWN : format(Duration.between(t, now));
     }
 
     static Instant timestamp(JsonNode resource, String field) {
-        String value = Json.text(resource, "metadata", field);
+        return parse(Json.text(resource, "metadata", field));
+    }
+
+    private static Instant parse(String value) {
         if (value == null) {
             return null;
         }

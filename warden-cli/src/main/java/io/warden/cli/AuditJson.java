@@ -5,10 +5,7 @@ import io.warden.core.audit.Checkpoint;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,11 +26,6 @@ final class AuditJson {
             "action", "targetKind", "targetNamespace", "targetName", "outcome", "requestId", "clientAddress", "details",
             "prevHash", "hash", "prevDigest", "digest");
 
-    private static final JsonMapper STRICT = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
     private AuditJson() {
     }
 
@@ -47,7 +39,7 @@ final class AuditJson {
     /** One JSON value and nothing after it: a line of an export. */
     static JsonNode parse(String text) {
         try {
-            return STRICT.readTree(text);
+            return Json.STRICT.readTree(text);
         } catch (JacksonException e) {
             // The reader's own "line 1" would only confuse: the caller names the line.
             String message = Text.firstNonNull(e.getOriginalMessage(), e.getClass().getSimpleName()).lines().findFirst().orElse("");

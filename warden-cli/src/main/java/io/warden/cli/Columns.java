@@ -10,8 +10,8 @@ import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The table columns of each kind: NAME, at most one kind-specific column, AGE. A kind's extra
- * column is declared in {@link #EXTRA} and nowhere else.
+ * The table columns of each kind: NAME, the kind's own columns, AGE. A kind's own columns are
+ * declared in {@link #EXTRA} and nowhere else.
  */
 final class Columns {
 
@@ -24,12 +24,18 @@ final class Columns {
     private static final Column RULES = new Column("RULES", r -> Integer.toString(r.path("spec").path("rules").size()));
     private static final Column ROLE = new Column("ROLE", r -> orNone(Json.text(r, "spec", "roleRef", "name")));
 
-    private static final Map<Kind, Column> EXTRA = Map.of(
-            Kinds.TOOL, new Column("TYPE", r -> orNone(Json.text(r, "spec", "type"))),
-            Kinds.POLICY, RULES,
-            Kinds.ROLE, RULES,
-            Kinds.ROLE_BINDING, ROLE,
-            Kinds.CLUSTER_ROLE_BINDING, ROLE);
+    /** What a Worker without {@code spec.concurrency} runs at once: the default of worker.spec.json. */
+    static final int DEFAULT_WORKER_CONCURRENCY = 4;
+
+    private static final Map<Kind, List<Column>> EXTRA = Map.of(
+            Kinds.TOOL, List.of(new Column("TYPE", r -> orNone(Json.text(r, "spec", "type")))),
+            Kinds.POLICY, List.of(RULES),
+            Kinds.ROLE, List.of(RULES),
+            Kinds.ROLE_BINDING, List.of(ROLE),
+            Kinds.CLUSTER_ROLE_BINDING, List.of(ROLE),
+            Kinds.WORKER, List.of(
+                    new Column("LABELS", r -> orNone(KeyValues.format(r.path("metadata").path("labels")))),
+                    new Column("CONCURRENCY", r -> Integer.toString(concurrency(r)))));
 
     private Columns() {
     }
@@ -37,10 +43,7 @@ final class Columns {
     static List<Column> forKind(Kind kind, Instant now) {
         List<Column> columns = new ArrayList<>();
         columns.add(new Column("NAME", r -> orNone(Json.text(r, "metadata", "name"))));
-        Column extra = EXTRA.get(kind);
-        if (extra != null) {
-            columns.add(extra);
-        }
+        columns.addAll(EXTRA.getOrDefault(kind, List.of()));
         columns.add(new Column("AGE", r -> Age.of(r, now)));
         return columns;
     }
@@ -53,7 +56,13 @@ final class Columns {
         return columns.stream().map(c -> Text.cell(c.value().apply(resource))).toList();
     }
 
-    private static String orNone(String s) {
+    /** The tasks a Worker resource runs at once. */
+    static int concurrency(JsonNode worker) {
+        JsonNode n = worker.path("spec").path("concurrency");
+        return n.isIntegralNumber() ? n.asInt() : DEFAULT_WORKER_CONCURRENCY;
+    }
+
+    static String orNone(String s) {
         return s == null || s.isEmpty() ? NONE : s;
     }
 }

@@ -1,16 +1,12 @@
 package io.warden.cli;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,16 +18,14 @@ import tools.jackson.core.JacksonException;
 /**
  * Reads and writes the CLI config file: {@code $WARDEN_CONFIG}, else {@code <home>/.warden/config.yaml}.
  *
- * <p>The file may hold bearer tokens, so it is created owner-only (0600, directory 0700) with the
- * permissions given at creation time: a chmod after writing would leave a window in which the
- * secret is readable. Writes go to a temporary file in the same directory and are renamed over
- * the old file, so a crash or a full disk never leaves a half-written config.
+ * <p>The file may hold bearer tokens, so it is a {@link PrivateFile} (0600, directory 0700, the
+ * permissions given at creation time). Writes go to a temporary file in the same directory and
+ * are renamed over the old file, so a crash or a full disk never leaves a half-written config.
  */
 final class ConfigStore {
 
     static final String ENV_CONFIG = "WARDEN_CONFIG";
 
-    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
 
     private final Path path;
@@ -88,24 +82,8 @@ final class ConfigStore {
                 target = target.toRealPath();
             }
             Path dir = target.getParent();
-            boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-            createDirectories(dir, posix);
-            Path tmp = posix
-                    ? Files.createTempFile(dir, ".config-", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE))
-                    : Files.createTempFile(dir, ".config-", ".tmp");
-            try {
-                try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                    ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                    while (buffer.hasRemaining()) {
-                        channel.write(buffer);
-                    }
-                    // Durable before the rename, or a crash could leave an empty file under the real name.
-                    channel.force(true);
-                }
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            createDirectories(dir, PrivateFile.posix(dir));
+            PrivateFile.replace(target, bytes);
         } catch (AccessDeniedException e) {
             throw CliException.error("cannot write config file " + path + ": permission denied", e);
         } catch (IOException e) {

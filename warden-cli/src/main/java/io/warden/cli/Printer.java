@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -23,9 +24,29 @@ final class Printer {
 
     /** A whole list, read page by page; {@code -o json} prints it as one ResourceList. */
     void list(Kind kind, List<ObjectNode> items, String resourceVersion, OutputFormat format) {
+        items(Columns.forKind(kind, clock.instant()), items, item -> name(kind, item),
+                resourceList(kind, items, resourceVersion), format);
+    }
+
+    void one(Kind kind, ObjectNode item, OutputFormat format) {
+        items(Columns.forKind(kind, clock.instant()), List.of(item), i -> name(kind, i), item, format);
+    }
+
+    /**
+     * Items of any sort (resources, tasks): a table of {@code columns}, one {@code name} per line,
+     * the items as YAML documents, or {@code json} (the items as one document) as JSON.
+     */
+    void items(List<Columns.Column> columns, List<? extends JsonNode> items, Function<JsonNode, String> name,
+               JsonNode json, OutputFormat format) {
         switch (format) {
-            case TABLE -> table(kind, items);
-            case NAME -> items.forEach(item -> out.println(name(kind, item)));
+            case TABLE -> {
+                List<List<String>> rows = new ArrayList<>();
+                for (JsonNode item : items) {
+                    rows.add(Columns.cells(columns, item));
+                }
+                Table.render(Columns.headers(columns), rows).forEach(out::println);
+            }
+            case NAME -> items.forEach(item -> out.println(name.apply(item)));
             case YAML -> {
                 for (int i = 0; i < items.size(); i++) {
                     if (i > 0) {
@@ -34,31 +55,14 @@ final class Printer {
                     out.print(Json.yaml(items.get(i)));
                 }
             }
-            case JSON -> out.println(Json.pretty(resourceList(kind, items, resourceVersion)));
+            case JSON -> out.println(Json.pretty(json));
         }
-    }
-
-    void one(Kind kind, ObjectNode item, OutputFormat format) {
-        switch (format) {
-            case TABLE -> table(kind, List.of(item));
-            case NAME -> out.println(name(kind, item));
-            case YAML -> out.print(Json.yaml(item));
-            case JSON -> out.println(Json.pretty(item));
-        }
+        out.flush();
     }
 
     /** Rows for a watch, one per event; widths are fixed up front since the rows are not known yet. */
     WatchOutput watch(Kind kind, OutputFormat format) {
         return new WatchOutput(kind, format);
-    }
-
-    private void table(Kind kind, List<ObjectNode> items) {
-        List<Columns.Column> columns = Columns.forKind(kind, clock.instant());
-        List<List<String>> rows = new ArrayList<>();
-        for (ObjectNode item : items) {
-            rows.add(Columns.cells(columns, item));
-        }
-        Table.render(Columns.headers(columns), rows).forEach(out::println);
     }
 
     static String name(Kind kind, JsonNode item) {

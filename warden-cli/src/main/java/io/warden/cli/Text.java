@@ -28,9 +28,27 @@ final class Text {
         return sb.toString();
     }
 
+    /**
+     * What a task's tool wrote, for a terminal: like {@link #clean}, control characters dropped
+     * (escape sequences, carriage returns), but tabs and newlines kept as they are.
+     */
+    static String output(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        s.codePoints().filter(cp -> cp == '\t' || cp == '\n' || !Character.isISOControl(cp)).forEach(sb::appendCodePoint);
+        return sb.toString();
+    }
+
     /** {@link #clean} and then everything on one line, for table cells. */
     static String cell(String s) {
         return s == null ? "" : clean(s).replace('\n', ' ');
+    }
+
+    /**
+     * Printable ASCII without blanks, as tokens and credentials are: such a value may be printed as
+     * it is, where a cleaned one would silently be a different value.
+     */
+    static boolean isPrintableToken(String s) {
+        return s != null && !s.isEmpty() && s.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 
     static boolean isBlank(String s) {

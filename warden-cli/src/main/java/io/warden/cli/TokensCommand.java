@@ -25,8 +25,6 @@ final class TokensCommand implements Callable<Integer> {
     /** {@code 90m}, {@code 12h}, {@code 30d}: what the server accepts; the server checks the upper bound. */
     private static final Pattern TTL = Pattern.compile("[1-9][0-9]{0,6}[mhd]");
 
-    private static final Pattern PRINTABLE = Pattern.compile("[\\x21-\\x7e]+");
-
     /** What the NAMESPACE column shows for a cluster-wide token. */
     static final String CLUSTER_WIDE = "*";
 
@@ -81,7 +79,7 @@ final class TokensCommand implements Callable<Integer> {
             session.out().print(Json.yaml(answer));
         } else {
             // Printed as is, since a cleaned token would silently be a different one; so it must be printable.
-            if (!PRINTABLE.matcher(token).matches()) {
+            if (!Text.isPrintableToken(token)) {
                 throw CliException.error("the server sent a token with unprintable characters; revoke it with warden tokens revoke "
                         + Text.cell(Text.firstNonNull(Json.scalar(answer, "id"), "ID")));
             }

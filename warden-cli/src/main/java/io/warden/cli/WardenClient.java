@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -117,6 +118,20 @@ final class WardenClient {
         return response.body().length == 0 ? Json.JSON.createObjectNode() : object(response);
     }
 
+    /** A JSON answer with the headers it came with, for callers that read one (Idempotent-Replay). */
+    record Answer(int status, HttpHeaders headers, ObjectNode body) {
+    }
+
+    /** POSTs {@code body} as JSON to an API path, with extra request headers such as Idempotency-Key. */
+    Answer post(String path, JsonNode body, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(uri(path, Map.of())).timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.JSON.writeValueAsBytes(body)));
+        headers.forEach(builder::header);
+        HttpResponse<byte[]> response = send(builder);
+        return new Answer(response.statusCode(), response.headers(), object(response));
+    }
+
     /** POSTs without a body to an API path with a query, such as {@code /v1/audit/checkpoints?cluster=true}. */
     ObjectNode post(String path, Map<String, String> query) {
         HttpResponse<byte[]> response = send(request(uri(path, query)).timeout(REQUEST_TIMEOUT)
@@ -183,25 +198,28 @@ final class WardenClient {
         if (selector != null) {
             query.put("labelSelector", selector);
         }
-        HttpRequest.Builder builder = request(uri(collection.path(), query)).setHeader("Accept", "text/event-stream").GET();
-        if (resourceVersion != null) {
-            builder.header("Last-Event-ID", resourceVersion);
+        return eventStream(collection.path(), query, resourceVersion);
+    }
+
+    /**
+     * GETs a {@code text/event-stream}, such as a watch or the events of a task, resuming after
+     * {@code lastEventId} (sent as {@code Last-Event-ID}) when it is not null. No request timeout,
+     * as for {@link #watch}. The caller closes the stream.
+     */
+    InputStream eventStream(String path, Map<String, String> query, String lastEventId) {
+        HttpRequest.Builder builder = request(uri(path, query)).setHeader("Accept", "text/event-stream").GET();
+        if (lastEventId != null) {
+            builder.header("Last-Event-ID", lastEventId);
         }
         HttpResponse<InputStream> response = exchange(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() >= 300) {
-            byte[] body;
-            try (InputStream in = response.body()) {
-                body = in.readNBytes(MAX_ERROR_BODY);
-            } catch (IOException e) {
-                body = new byte[0];
-            }
-            throw new ApiException(Problem.from(response.statusCode(), response.headers(), body));
+            throw new ApiException(Problem.from(response.statusCode(), response.headers(), errorBody(response.body())));
         }
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         if (!contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
             closeQuietly(response.body());
-            throw CliException.error("the server at " + target.server() + " did not answer the watch with an event stream (Content-Type: "
-                    + Text.cell(contentType) + ")");
+            throw CliException.error("the server at " + target.server() + " did not answer GET " + path
+                    + " with an event stream (Content-Type: " + Text.cell(contentType) + ")");
         }
         return response.body();
     }

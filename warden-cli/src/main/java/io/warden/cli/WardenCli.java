@@ -18,8 +18,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The {@code warden} command line: {@code apply}, {@code get}, {@code delete}, {@code describe},
  * {@code version}, {@code completion} and {@code config}; and for identity {@code setup},
- * {@code login}, {@code logout}, {@code whoami}, {@code users}, {@code tokens} and {@code roles}; and
- * {@code audit} for the audit ledger.
+ * {@code login}, {@code logout}, {@code whoami}, {@code users}, {@code tokens} and {@code roles};
+ * {@code audit} for the audit ledger; and {@code run} and {@code tasks} for tasks.
  *
  * <p>Everything the CLI reads from or writes to the outside world comes in through the
  * constructor: the environment, the home directory (for {@code ~/.warden/config.yaml}) and the
@@ -160,10 +160,14 @@ public final class WardenCli {
         cl.addSubcommand(new TokensCommand(session));
         cl.addSubcommand(new RolesCommand(session));
         cl.addSubcommand(new AuditCommand(session));
+        cl.addSubcommand(new RunCommand(session));
+        cl.addSubcommand(new TasksCommand(session));
         // Settings apply to the subcommands added so far, so they come last.
         cl.setOut(session.out());
         cl.setErr(session.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // No picocli argument files: "@FILE" is a value of its own (run --args @args.json).
+        cl.setExpandAtFiles(false);
         // Plain text: output is parsed by scripts and compared by tests.
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(Ansi.OFF));
         cl.setParameterExceptionHandler(WardenCli::usageError);

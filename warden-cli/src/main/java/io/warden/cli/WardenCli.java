@@ -19,7 +19,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * The {@code warden} command line: {@code apply}, {@code get}, {@code delete}, {@code describe},
  * {@code version}, {@code completion} and {@code config}; and for identity {@code setup},
  * {@code login}, {@code logout}, {@code whoami}, {@code users}, {@code tokens} and {@code roles};
- * {@code audit} for the audit ledger; and {@code run} and {@code tasks} for tasks.
+ * {@code audit} for the audit ledger; and {@code run}, {@code tasks} and {@code workers} for tasks.
  *
  * <p>Everything the CLI reads from or writes to the outside world comes in through the
  * constructor: the environment, the home directory (for {@code ~/.warden/config.yaml}) and the
@@ -162,6 +162,7 @@ public final class WardenCli {
         cl.addSubcommand(new AuditCommand(session));
         cl.addSubcommand(new RunCommand(session));
         cl.addSubcommand(new TasksCommand(session));
+        cl.addSubcommand(new WorkersCommand(session));
         // Settings apply to the subcommands added so far, so they come last.
         cl.setOut(session.out());
         cl.setErr(session.err());

@@ -28,7 +28,7 @@ class HelpTest {
                 new PrintWriter(Writer.nullWriter()), Clock.systemUTC(), WatchPolicy.DEFAULT, new GlobalOptions(), Prompter.NONE)) {
             collect(WardenCli.commandLine(session), new ArrayList<>(), commands);
         }
-        assertThat(commands).extracting(c -> String.join(" ", c)).contains("run", "tasks logs");
+        assertThat(commands).extracting(c -> String.join(" ", c)).contains("run", "tasks logs", "workers register");
 
         for (List<String> command : commands) {
             List<String> args = new ArrayList<>(command);

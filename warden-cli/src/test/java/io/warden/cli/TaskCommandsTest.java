@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@code run} and {@code tasks} decide before asking a server: each case here
+ * What {@code run}, {@code tasks} and {@code workers} decide before asking a server: each case here
  * runs against a server nobody listens on, so a command that sent anything would fail with
  * "cannot reach Warden" instead of the error it is checked for. Against the real server:
  * warden-it's TaskCommandsEndToEndTest.
@@ -80,6 +80,8 @@ class TaskCommandsTest {
         assertThat(usageError("run", "echo", "--wait", "--follow")).isEqualTo("error: give --wait or --follow, not both");
         assertThat(usageError("run", "echo", "-f", "-o", "json"))
                 .isEqualTo("error: --follow prints the task's output; -o goes with --wait or alone");
+        assertThat(usageError("workers", "register", "w", "--force"))
+                .isEqualTo("error: --force goes with --credential-file");
     }
 
     @Test
@@ -91,6 +93,7 @@ class TaskCommandsTest {
         assertThat(usageError("run", "echo", "--selector", "gpu=true", "--selector", "gpu=false"))
                 .isEqualTo("error: --selector gives \"gpu\" twice");
         assertThat(usageError("tasks", "list", "-l", "=x")).startsWith("error: invalid --label \"=x\": ");
+        assertThat(usageError("workers", "register", "w", "--labels", "a=1,b")).startsWith("error: invalid --labels \"a=1,b\": ");
     }
 
     @Test
@@ -102,10 +105,30 @@ class TaskCommandsTest {
     }
 
     @Test
+    void anExistingCredentialFileIsRefusedBeforeAnythingIsRegistered() throws IOException {
+        Path file = Files.writeString(dir.resolve("w.credential"), "wdw_old\n");
+
+        CliRunner.Result result = cli.run("workers", "register", "w", "--credential-file", file.toString());
+
+        assertThat(result.exit()).isEqualTo(WardenCli.ERROR);
+        assertThat(result.errLines()).containsExactly("error: " + file + " exists; nothing was registered (--force replaces it)");
+        assertThat(Files.readString(file)).isEqualTo("wdw_old\n");
+
+        CliRunner.Result noDir = cli.run("workers", "register", "w", "--credential-file", dir.resolve("nope/w.credential").toString());
+        assertThat(noDir.errLines()).containsExactly(
+                "error: no directory " + dir.resolve("nope") + " for " + dir.resolve("nope/w.credential") + "; nothing was registered");
+
+        CliRunner.Result forced = cli.run("workers", "register", "w", "--credential-file", file.toString(), "--force");
+        assertThat(forced.errLines()).as("with --force it gets as far as the server")
+                .singleElement().asString().startsWith("error: cannot reach Warden at ");
+    }
+
+    @Test
     void helpNamesTheCommands() {
-        assertThat(cli.run("--help").out()).contains("run").contains("tasks");
+        assertThat(cli.run("--help").out()).contains("run").contains("tasks").contains("workers");
         assertThat(cli.run("tasks", "--help").out()).contains("list").contains("get").contains("logs").contains("cancel")
                 .contains("retry");
+        assertThat(cli.run("workers", "--help").out()).contains("register").contains("list").contains("delete");
         assertThat(cli.run("tasks").exit()).isZero();
     }
 }

@@ -132,15 +132,16 @@ KIND_NOTES = {
              "Every tool call it makes still goes through policy.",
     "Tool": "Something a task can run: a program on a worker (`exec`) or an HTTP call through "
             "the egress guard (`http`). `exec` is required when `type` is `exec`, `http` when "
-            "`type` is `http`. Tools are stored and validated today; nothing runs them until "
-            "the tasks issue lands.",
+            "`type` is `http`. Workers run `exec` tools (see docs/reference/worker.md); `http` "
+            "tools are stored and validated, and run once the egress issue lands.",
     "Policy": "Rules deciding who may call which tool with which arguments. Deny by default: a "
               "call no rule matches is denied. When several rules match, `deny` wins over "
               "`requireApproval`, which wins over `allow`. Policies are stored and validated "
               "today; nothing evaluates them until the governance issue lands.",
     "ModelEndpoint": "An API that serves models to Agents. The API key is referenced by Secret "
                      "name, never written inline.",
-    "Worker": "A registered worker and its capacity.",
+    "Worker": "A registered worker and its capacity. Its `metadata.labels` are what task "
+              "selectors match; `warden workers register` creates it and issues its credential.",
 }
 
 INTRO = """\
@@ -168,12 +169,13 @@ does not validate is refused with `422` and one `{path, message}` per bad field 
 
 ## What "Status" means in the tables
 
-Today Warden stores, validates, lists and watches these resources; it does not yet run tasks,
-evaluate policies or check permissions. So no field changes what happens at run time yet.
-The **Status** column says how far each field has got:
+Warden stores, validates, lists and watches these resources, checks permissions with Roles
+and bindings, and runs `exec` Tools on workers. It does not yet evaluate policies, inject
+secrets, sandbox runs or make `http` calls. The **Status** column says how far each field has
+got:
 
-- **validated**: checked on every apply against the constraints shown; what the field does at
-  run time belongs to the part of Warden that reads it (tasks, governance, ...), still to come.
+- **validated**: checked on every apply against the constraints shown, and acted on as its
+  description says wherever the part of Warden that reads it has landed.
 - **not enforced yet (X issue)**: the schema itself says the field is stored and validated,
   but nothing acts on it until that issue lands. Do not rely on it for security before then.
 - **kind not read yet (X issue)**: the whole kind is stored and validated only; no part of

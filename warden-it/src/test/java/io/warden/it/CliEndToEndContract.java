@@ -56,16 +56,17 @@ abstract class CliEndToEndContract {
         var first = cli.run("apply", "-f", EXAMPLES.toString());
         assertThat(first.exit()).as(first.toString()).isZero();
         assertThat(lines(first.out())).containsExactlyInAnyOrder(
-                "namespace/demo created", "tool/git-clone created", "tool/http-status created", "policy/demo created");
+                "namespace/demo created", "tool/git-clone created", "tool/hello created", "tool/http-status created",
+                "policy/demo created");
 
         var second = cli.run("apply", "-f", EXAMPLES.toString());
         assertThat(second.exit()).as(second.toString()).isZero();
-        assertThat(lines(second.out())).hasSize(4).allMatch(l -> l.endsWith(" unchanged"));
+        assertThat(lines(second.out())).hasSize(5).allMatch(l -> l.endsWith(" unchanged"));
 
         var table = cli.run("get", "tools", "-n", "demo");
         assertThat(table.exit()).as(table.toString()).isZero();
         assertThat(lines(table.out()).getFirst()).startsWith("NAME");
-        assertThat(table.out()).contains("git-clone", "http-status");
+        assertThat(table.out()).contains("git-clone", "hello", "http-status");
 
         var yaml = cli.run("get", "tool", "git-clone", "-n", "demo", "-o", "yaml");
         assertThat(yaml.exit()).as(yaml.toString()).isZero();
@@ -77,7 +78,7 @@ abstract class CliEndToEndContract {
         assertThat(json.exit()).as(json.toString()).isZero();
         JsonNode list = JsonMapper.builder().build().readTree(json.out());
         assertThat(list.path("kind").asString()).isEqualTo("ToolList");
-        assertThat(list.path("items").findValuesAsString("name")).containsExactly("git-clone", "http-status");
+        assertThat(list.path("items").findValuesAsString("name")).containsExactly("git-clone", "hello", "http-status");
 
         var selected = cli.run("get", "tools", "-n", "demo", "-l", "team=platform", "-o", "name");
         assertThat(selected.exit()).as(selected.toString()).isZero();

@@ -68,8 +68,17 @@ class DevLauncherTest {
             assertThat(tools.exit()).as(tools.toString()).isZero();
             assertThat(tools.out()).contains("git-clone");
 
+            // dev also started a worker: a task of the example exec tool runs to the end.
+            var run = new Cli(java.util.Map.of("WARDEN_CONFIG", config.toString()))
+                    .run("run", "hello", "-n", "demo", "--args", "{\"name\": \"Ada\"}", "--wait", "-o", "json");
+            assertThat(run.exit()).as(run.toString()).isZero();
+            assertThat(run.out()).contains("Succeeded").contains("hello, Ada");
+            var tree = dev.descendants().toList();
+            assertThat(tree).as("a server and a worker").anyMatch(p -> p.info().commandLine().orElse("").contains("warden-worker.jar"));
+
             dev.destroy(); // SIGTERM, as a service manager or Ctrl-C would send
             assertThat(dev.waitFor(60, TimeUnit.SECONDS)).as("stops by itself after SIGTERM").isTrue();
+            assertThat(tree).as("the server and the worker stop with it").allMatch(p -> WorkerProcess.ended(p.pid()));
             assertThat(dataDir).as("--ephemeral data removed").doesNotExist();
             var after = new Cli(java.util.Map.of("WARDEN_CONFIG", config.toString())).run("get", "tools", "-n", "demo");
             assertThat(after.exit()).as("server is gone").isEqualTo(1);

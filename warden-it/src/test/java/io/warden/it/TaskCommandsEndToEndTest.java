@@ -67,7 +67,7 @@ class TaskCommandsEndToEndTest {
     private void namespace(String ns) {
         api.namespace(ns);
         api.apply("/v1/namespaces/" + ns + "/tools/echo", "{'apiVersion':'warden.dev/v1','kind':'Tool','metadata':{'name':'echo',"
-                + "'namespace':'" + ns + "'},'spec':{'type':'exec','exec':{'command':['echo','{{args.text}}']},"
+                + "'namespace':'" + ns + "'},'spec':{'type':'exec','exec':{'command':['echo','hello']},"
                 + "'inputSchema':{'type':'object','properties':{'text':{'type':'string','maxLength':20}},"
                 + "'additionalProperties':false}}}");
     }

@@ -46,12 +46,16 @@ class WorkerArchitectureTest {
     }
 
     @Test
-    void theShellSaysWhatItIs() {
+    void usageErrorsAreExitTwoAndHelpIsZero() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = WorkerMain.run(new String[] {"--server", "http://127.0.0.1:1"}, new PrintStream(out), new PrintStream(err));
-        assertThat(code).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("tasks issue");
+        assertThat(WorkerMain.run(new String[] {"--server", "http://127.0.0.1:1"}, new PrintStream(out), new PrintStream(err)))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--credential-file");
         assertThat(WorkerMain.run(new String[] {"--help"}, new PrintStream(out), new PrintStream(err))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--ca-file", "--insecure-transport", "--concurrency");
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\\R")) {
+            assertThat(line.length()).as(line).isLessThanOrEqualTo(80);
+        }
     }
 }

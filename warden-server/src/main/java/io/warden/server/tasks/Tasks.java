@@ -5,6 +5,7 @@ import io.warden.api.Kinds;
 import io.warden.api.Resource;
 import io.warden.core.audit.AuditRecord;
 import io.warden.core.crypto.Tokens;
+import io.warden.core.exec.CommandTemplate;
 import io.warden.core.manifest.ManifestValidator;
 import io.warden.server.WardenProperties;
 import io.warden.server.audit.AuditLog;
@@ -138,6 +139,7 @@ public class Tasks {
                 throw ApiProblem.invalid("Invalid args", errors);
             }
         }
+        checkTemplate(spec, request.args());
         long now = clock.millis();
         TaskRow row = new TaskRow(UUID.randomUUID().toString(), namespace, "job", request.tool(), json.writeValueAsString(spec),
                 null, json.writeValueAsString(request.args()), null, Phase.Pending, request.priority(), request.deadline(),
@@ -491,6 +493,18 @@ public class Tasks {
         });
         audit.settle(audited);
         return moved == null ? 0 : moved;
+    }
+
+    /** The args must fill the Tool's command template, as the worker will: a gap is a 422 now, not a failed run later. */
+    private void checkTemplate(JsonNode spec, JsonNode args) {
+        List<String> command = new ArrayList<>();
+        spec.path("exec").path("command").forEach(e -> command.add(e.asString()));
+        try {
+            CommandTemplate.render(command, args);
+        } catch (CommandTemplate.TemplateException e) {
+            throw ApiProblem.invalid("Invalid args", List.of(new FieldError(e.arg() == null ? "tool" : "args." + e.arg(),
+                    e.getMessage())));
+        }
     }
 
     // --- transitions ------------------------------------------------------------------------

@@ -169,6 +169,23 @@ abstract class TaskQueueContract {
     }
 
     @Test
+    void argsMustFillTheCommandTemplateEvenWithoutASchema() {
+        created(admin.put("/v1/namespaces/" + NS + "/tools/greet", Api.manifest("{'apiVersion':'warden.dev/v1','kind':'Tool',"
+                + "'metadata':{'name':'greet','namespace':'" + NS + "'},'spec':{'type':'exec',"
+                + "'exec':{'command':['echo','--name={{args.name}}']}}}")));
+
+        Api.Reply missing = admin.post("/v1/namespaces/" + NS + "/tasks", "{\"tool\":\"greet\",\"args\":{}}");
+        Api.Reply object = admin.post("/v1/namespaces/" + NS + "/tasks", "{\"tool\":\"greet\",\"args\":{\"name\":{\"a\":1}}}");
+
+        assertThat(missing.status()).isEqualTo(422);
+        assertThat(missing.body()).contains("args.name").contains("not given");
+        assertThat(object.status()).isEqualTo(422);
+        assertThat(object.body()).contains("args.name");
+        submit("{\"tool\":\"greet\",\"args\":{\"name\":\"ada\"}}");
+        drain();
+    }
+
+    @Test
     void theSameIdempotencyKeyGivesTheSameTaskAndADifferentBodyIsAConflict() {
         String body = "{\"tool\":\"echo\",\"args\":{\"text\":\"once\"}}";
         HttpRequest first = admin.request("/v1/namespaces/" + NS + "/tasks").header("Idempotency-Key", "order-42")

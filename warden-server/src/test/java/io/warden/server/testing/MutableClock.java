@@ -7,7 +7,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
 /** A clock tests move forward by hand; start a server with {@link Config} to make it the server's clock. */
@@ -34,7 +33,11 @@ public final class MutableClock extends Clock {
         return this;
     }
 
-    @Configuration(proxyBeanMethods = false)
+    /**
+     * Deliberately not a {@code @Configuration}: the server's component scan covers this package,
+     * and a scanned configuration would freeze the clock of every test server. Passed as a source
+     * ({@code TestServer.start(db, List.of(MutableClock.Config.class))}), its bean method still counts.
+     */
     public static class Config {
         @Bean
         @Primary

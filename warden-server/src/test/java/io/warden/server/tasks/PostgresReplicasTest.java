@@ -1,0 +1,76 @@
+package io.warden.server.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.warden.server.testing.Api;
+import io.warden.server.testing.EnabledIfPostgres;
+import io.warden.server.testing.TestDatabase;
+import io.warden.server.testing.TestServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two server replicas on one PostgreSQL database: a claim waiting on one is woken by a task
+ * submitted through the other (LISTEN/NOTIFY), and a worker's credential works on either.
+ */
+@EnabledIfPostgres
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresReplicasTest {
+
+    private TestServer a;
+    private TestServer b;
+
+    @BeforeAll
+    void start() {
+        TestDatabase db = TestDatabase.postgres();
+        a = TestServer.start(db);
+        b = TestServer.start(db); // same database and data directory: the replicas share the audit keys
+        Api admin = a.api();
+        assertThat(admin.put("/v1/namespaces/pair", Api.manifest(
+                "{'apiVersion':'warden.dev/v1','kind':'Namespace','metadata':{'name':'pair'},'spec':{}}")).status()).isEqualTo(201);
+        assertThat(admin.put("/v1/namespaces/pair/tools/noop", Api.manifest("{'apiVersion':'warden.dev/v1','kind':'Tool',"
+                + "'metadata':{'name':'noop','namespace':'pair'},'spec':{'type':'exec','exec':{'command':['true']}}}")).status())
+                .isEqualTo(201);
+        assertThat(admin.put("/v1/namespaces/pair/workers/w", Api.manifest("{'apiVersion':'warden.dev/v1','kind':'Worker',"
+                + "'metadata':{'name':'w','namespace':'pair'},'spec':{}}")).status()).isEqualTo(201);
+    }
+
+    @AfterAll
+    void stop() {
+        b.close();
+        a.close();
+    }
+
+    @Test
+    void aClaimWaitingOnOneReplicaIsWokenByATaskSubmittedThroughTheOther() throws Exception {
+        String credential = a.api().post("/v1/namespaces/pair/workers/w/credentials", "{}").json().path("token").asString();
+        Api workerOnA = a.api().withToken(credential);
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            long started = System.nanoTime();
+            Future<JsonNode> waiting = pool.submit(() -> workerOnA.post("/v1/workers/claim", "{\"max\":1,\"waitSeconds\":25}").json());
+            await().pollDelay(Duration.ofMillis(300)).until(() -> true); // let it start waiting
+            String id = b.api().post("/v1/namespaces/pair/tasks", "{\"tool\":\"noop\"}").json().path("id").asString();
+
+            JsonNode got = waiting.get();
+            assertThat(got.path("tasks").findValuesAsString("id")).isEqualTo(List.of(id));
+            // Woken by the other replica's notification, well before the 25 s wait ran out.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(12));
+
+            // The worker reports through the other replica: leases live in the database.
+            Api workerOnB = b.api().withToken(credential);
+            int attempt = got.path("tasks").get(0).path("attempt").asInt();
+            assertThat(workerOnB.post("/v1/workers/tasks/" + id + "/complete", "{\"attempt\":" + attempt + ",\"exitCode\":0}")
+                    .status()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> b.api().get("/v1/audit/verify?namespace=pair").body().contains("\"status\":\"ok\""));
+    }
+}

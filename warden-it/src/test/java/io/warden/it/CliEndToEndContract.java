@@ -78,7 +78,8 @@ abstract class CliEndToEndContract {
         assertThat(json.exit()).as(json.toString()).isZero();
         JsonNode list = JsonMapper.builder().build().readTree(json.out());
         assertThat(list.path("kind").asString()).isEqualTo("ToolList");
-        assertThat(list.path("items").findValuesAsString("name")).containsExactly("git-clone", "hello", "http-status");
+        assertThat(list.path("items").valueStream().map(i -> i.path("metadata").path("name").asString()))
+                .containsExactly("git-clone", "hello", "http-status");
 
         var selected = cli.run("get", "tools", "-n", "demo", "-l", "team=platform", "-o", "name");
         assertThat(selected.exit()).as(selected.toString()).isZero();

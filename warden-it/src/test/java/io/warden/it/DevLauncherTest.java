@@ -78,7 +78,10 @@ class DevLauncherTest {
 
             dev.destroy(); // SIGTERM, as a service manager or Ctrl-C would send
             assertThat(dev.waitFor(60, TimeUnit.SECONDS)).as("stops by itself after SIGTERM").isTrue();
-            assertThat(tree).as("the server and the worker stop with it").allMatch(p -> WorkerProcess.ended(p.pid()));
+            java.util.List<String> rest = new java.util.ArrayList<>();
+            lines.drainTo(rest);
+            assertThat(tree).as("the server and the worker stop with it; output:\n%s%s", all, String.join("\n", rest))
+                    .allMatch(p -> WorkerProcess.ended(p.pid()));
             assertThat(dataDir).as("--ephemeral data removed").doesNotExist();
             var after = new Cli(java.util.Map.of("WARDEN_CONFIG", config.toString())).run("get", "tools", "-n", "demo");
             assertThat(after.exit()).as("server is gone").isEqualTo(1);

@@ -1,26 +1,20 @@
 package io.warden.bench;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.warden.core.audit.AuditRecord;
 import io.warden.core.audit.ChainVerifier;
 import io.warden.server.WardenServer;
 import io.warden.server.audit.AuditLog;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -81,7 +75,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class AuditAppendBench {
 
     /** The environment variable naming the PostgreSQL database the bench may create schemas in. */
-    public static final String POSTGRES_URL_ENV = "WARDEN_BENCH_POSTGRES_URL";
+    public static final String POSTGRES_URL_ENV = TrialDatabase.POSTGRES_URL_ENV;
 
     /** The chain every producer appends to. */
     static final String CHAIN = "bench";
@@ -90,64 +84,6 @@ public class AuditAppendBench {
 
     @Param({"sqlite", "postgresql"})
     public String db;
-
-    /**
-     * A fresh, empty database for one trial: a data directory (the server keeps its keys there on
-     * either database) and, on PostgreSQL, a schema of its own. Each trial-level state makes and
-     * removes its own: JMH tears states down in the order it set them up, so a shared one would be
-     * dropped before the states that use it close.
-     */
-    static final class TrialDatabase {
-        final Path dataDir;
-        /** PostgreSQL only: the bench database's URL and the schema made for this trial. */
-        final String postgresBase;
-        final String schema;
-
-        TrialDatabase(String db) throws IOException, SQLException {
-            dataDir = Files.createTempDirectory("warden-bench-").resolve("data");
-            switch (db) {
-                case "sqlite" -> {
-                    Files.createDirectories(dataDir);
-                    postgresBase = null;
-                    schema = null;
-                }
-                case "postgresql" -> {
-                    postgresBase = System.getenv(POSTGRES_URL_ENV);
-                    if (postgresBase == null || postgresBase.isBlank()) {
-                        throw new IllegalStateException(POSTGRES_URL_ENV + " is not set, so there is no PostgreSQL to"
-                                + " measure: set it to jdbc:postgresql://HOST:5432/DB?user=U&password=P, or run with -p db=sqlite");
-                    }
-                    schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-                    try (Connection c = DriverManager.getConnection(postgresBase); Statement s = c.createStatement()) {
-                        s.execute("CREATE SCHEMA " + schema);
-                    }
-                }
-                default -> throw new IllegalArgumentException("db must be sqlite or postgresql, not " + db);
-            }
-        }
-
-        boolean postgres() {
-            return schema != null;
-        }
-
-        /** A JDBC URL of this trial's PostgreSQL schema. */
-        String postgresUrl() {
-            return postgresBase + (postgresBase.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        }
-
-        void drop() throws IOException, SQLException {
-            if (schema != null) {
-                try (Connection c = DriverManager.getConnection(postgresBase); Statement s = c.createStatement()) {
-                    s.execute("DROP SCHEMA " + schema + " CASCADE");
-                }
-            }
-            try (Stream<Path> files = Files.walk(dataDir.getParent())) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-    }
 
     /** The Warden server's application context on this trial's database, without its web server. */
     @State(Scope.Benchmark)
@@ -160,11 +96,7 @@ public class AuditAppendBench {
         @Setup(Level.Trial)
         public void start(AuditAppendBench bench) throws IOException, SQLException {
             database = new TrialDatabase(bench.db);
-            List<String> args = new ArrayList<>();
-            args.add("--warden.data-dir=" + database.dataDir);
-            if (database.postgres()) {
-                args.add("--warden.db.url=" + database.postgresUrl());
-            }
+            List<String> args = new ArrayList<>(List.of(database.serverArgs()));
             args.add("--logging.structured.format.console=");
             args.add("--logging.level.root=warn");
             context = new SpringApplicationBuilder(WardenServer.class)
@@ -240,18 +172,7 @@ public class AuditAppendBench {
         public void create(AuditAppendBench bench) throws IOException, SQLException {
             database = new TrialDatabase(bench.db);
             if (!database.postgres()) {
-                HikariConfig pool = new HikariConfig();
-                pool.setPoolName("bench-raw-sqlite");
-                // As io.warden.server.storage.Database configures the server's SQLite pool.
-                pool.setJdbcUrl("jdbc:sqlite:" + database.dataDir.resolve("warden.db"));
-                pool.setDriverClassName("org.sqlite.JDBC");
-                pool.addDataSourceProperty("journal_mode", "WAL");
-                pool.addDataSourceProperty("synchronous", "NORMAL");
-                pool.addDataSourceProperty("busy_timeout", "10000");
-                pool.addDataSourceProperty("foreign_keys", "true");
-                pool.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-                pool.setMaximumPoolSize(8);
-                sqlitePool = new HikariDataSource(pool);
+                sqlitePool = database.sqlitePool("bench-raw-sqlite");
             }
             try (Connection c = connect(); Statement s = c.createStatement()) {
                 // The columns, key and index of audit_events (V3__audit.sql).

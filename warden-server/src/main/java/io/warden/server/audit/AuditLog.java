@@ -6,6 +6,7 @@ import io.warden.core.audit.Checkpoint;
 import io.warden.core.audit.CheckpointSigner;
 import io.warden.server.WardenProperties;
 import io.warden.server.storage.DataDirectory;
+import io.warden.server.storage.Database;
 import io.warden.server.web.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -44,7 +45,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       say) and returns once it is sealed in its chain.</li>
  * </ul>
  * One appender seals everything waiting (staged rows and appended events) chain by chain in a
- * single transaction: group commit, so concurrent producers share one commit. The same thread
+ * single transaction: group commit, so concurrent producers share one commit. On SQLite, where
+ * transactions already run one at a time, {@link #record} seals the event in the caller's own
+ * transaction instead (the chain head is as safe there as in the appender's, and the change pays
+ * for no staging row, no second transaction and no wait for it). The appender's thread
  * signs a checkpoint of a chain every {@code checkpointEvery} events (in the batch's
  * transaction) and, every {@code checkpointInterval}, of every chain that moved since its last.
  */
@@ -81,10 +85,13 @@ public class AuditLog implements SmartLifecycle {
     /** Futures of staged events, by their staging id, completed once sealed. */
     private final Map<Long, CompletableFuture<AuditRecord>> staged = new ConcurrentHashMap<>();
     private volatile Thread appender;
+    /** Seal in the caller's transaction (SQLite: one writer at a time) rather than stage for the appender. */
+    private final boolean sealInCallersTransaction;
 
     AuditLog(AuditStore store, TransactionTemplate tx, Clock clock, DataDirectory dataDir, WardenProperties props,
-            AuditExportSink sink) {
+            AuditExportSink sink, Database database) {
         this.store = store;
+        this.sealInCallersTransaction = database == Database.SQLITE;
         this.tx = tx;
         this.clock = clock;
         this.sink = sink;
@@ -154,6 +161,9 @@ public class AuditLog implements SmartLifecycle {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("record() belongs inside the transaction of the change it describes");
         }
+        if (sealInCallersTransaction) {
+            return sealInTransaction(event);
+        }
         long id;
         try {
             id = store.insertPending(event, clock.millis());
@@ -175,6 +185,57 @@ public class AuditLog implements SmartLifecycle {
             }
         });
         return done;
+    }
+
+    /** SQLite: seals the event in the caller's transaction; the future completes when it commits. */
+    private CompletableFuture<AuditRecord> sealInTransaction(Event event) {
+        AuditRecord record;
+        try {
+            Map<String, AuditStore.Head> heads = new LinkedHashMap<>();
+            record = seal(event, clock.millis(), heads);
+            heads.values().forEach(store::moveHead);
+        } catch (DataAccessException e) {
+            log.error("audit event could not be written", e);
+            throw unavailable();
+        }
+        CompletableFuture<AuditRecord> done = new CompletableFuture<>();
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                // Still inside the transaction manager's hold on the database: sink lines keep commit order.
+                sink.write(List.of(record));
+                done.complete(record);
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    done.cancel(false);
+                }
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Seals one event at the head of its chain (locked in {@code heads} on first use) and signs a
+     * checkpoint when one is due; the caller moves the heads when its batch is done.
+     */
+    private AuditRecord seal(Event e, long now, Map<String, AuditStore.Head> heads) {
+        AuditStore.Head head = heads.computeIfAbsent(e.chain(), store::lockHead);
+        // Times never go backwards within a chain (a cursor per chain relies on it),
+        // even if the clock steps back or another replica's clock runs ahead.
+        AuditRecord draft = new AuditRecord(e.chain(), head.seq() + 1, Math.max(now, head.at()),
+                e.actorKind(), e.actorId(), e.actorVia(), e.action(), e.targetKind(), e.targetNamespace(),
+                e.targetName(), e.outcome(), e.requestId(), e.clientAddress(), e.details());
+        AuditRecord record = chain.seal(draft, head.link());
+        store.insert(record);
+        head = head.advancedTo(record);
+        if (head.seq() - head.checkpointSeq() >= checkpointEvery) {
+            head = checkpoint(head);
+        }
+        heads.put(e.chain(), head);
+        return record;
     }
 
     /**
@@ -314,21 +375,7 @@ public class AuditLog implements SmartLifecycle {
                 Map<String, AuditStore.Head> heads = new LinkedHashMap<>();
                 List<AuditRecord> out = new ArrayList<>(batch.size());
                 for (Pending p : batch) {
-                    Event e = p.event();
-                    AuditStore.Head head = heads.computeIfAbsent(e.chain(), store::lockHead);
-                    // Times never go backwards within a chain (a cursor per chain relies on it),
-                    // even if the clock steps back or another replica's clock runs ahead.
-                    AuditRecord draft = new AuditRecord(e.chain(), head.seq() + 1, Math.max(now, head.at()),
-                            e.actorKind(), e.actorId(), e.actorVia(), e.action(), e.targetKind(), e.targetNamespace(),
-                            e.targetName(), e.outcome(), e.requestId(), e.clientAddress(), e.details());
-                    AuditRecord record = chain.seal(draft, head.link());
-                    store.insert(record);
-                    head = head.advancedTo(record);
-                    if (head.seq() - head.checkpointSeq() >= checkpointEvery) {
-                        head = checkpoint(head);
-                    }
-                    heads.put(e.chain(), head);
-                    out.add(record);
+                    out.add(seal(p.event(), now, heads));
                 }
                 heads.values().forEach(store::moveHead);
                 return out;

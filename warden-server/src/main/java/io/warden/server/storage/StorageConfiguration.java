@@ -6,6 +6,8 @@ import io.warden.server.WardenProperties;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /** The data directory, the connection pool and the clock every feature shares. */
 @Configuration(proxyBeanMethods = false)
@@ -30,6 +32,15 @@ class StorageConfiguration {
         pool.setPoolName("warden-" + database.id());
         database.configure(pool, props, dataDir);
         return new HikariDataSource(pool);
+    }
+
+    /**
+     * Spring Boot's transaction manager, except on SQLite, where transactions queue in this
+     * process instead of in SQLite's sleeping busy handler ({@link SqliteTransactionManager}).
+     */
+    @Bean
+    PlatformTransactionManager transactionManager(HikariDataSource dataSource, Database database) {
+        return database == Database.SQLITE ? new SqliteTransactionManager(dataSource) : new JdbcTransactionManager(dataSource);
     }
 
     @Bean

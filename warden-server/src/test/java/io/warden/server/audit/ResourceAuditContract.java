@@ -87,7 +87,9 @@ abstract class ResourceAuditContract {
         assertThat(api.put("/v1/namespaces/failclosed/tools/t", tool("t", "before", "x")).status()).isEqualTo(201);
         long eventsBefore = audit.records("failclosed", 0, 1000).size();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            // Where the change's transaction writes its event: staged (PostgreSQL) or sealed (SQLite).
             s.execute("ALTER TABLE audit_pending RENAME TO audit_pending_offline");
+            s.execute("ALTER TABLE audit_events RENAME TO audit_events_offline");
             try {
                 var refused = api.put("/v1/namespaces/failclosed/tools/t", tool("t", "after", "x"));
                 assertThat(refused.status()).isEqualTo(503);
@@ -95,6 +97,7 @@ abstract class ResourceAuditContract {
                 assertThat(api.delete("/v1/namespaces/failclosed/tools/t").status()).isEqualTo(503);
                 assertThat(api.put("/v1/namespaces/failclosed/tools/new", tool("new", "x", "x")).status()).isEqualTo(503);
             } finally {
+                s.execute("ALTER TABLE audit_events_offline RENAME TO audit_events");
                 s.execute("ALTER TABLE audit_pending_offline RENAME TO audit_pending");
             }
         }

@@ -76,7 +76,9 @@ class DevLauncherTest {
             var tree = dev.descendants().toList();
             assertThat(tree).as("a server and a worker").anyMatch(p -> p.info().commandLine().orElse("").contains("warden-worker.jar"));
 
-            dev.destroy(); // SIGTERM, as a service manager or Ctrl-C would send
+            // SIGTERM, as a service manager or Ctrl-C would send; destroy() also closes our end of its
+            // output pipe, as a closed terminal would, so the script must stop its children without it.
+            dev.destroy();
             assertThat(dev.waitFor(60, TimeUnit.SECONDS)).as("stops by itself after SIGTERM").isTrue();
             java.util.List<String> rest = new java.util.ArrayList<>();
             lines.drainTo(rest);

@@ -15,6 +15,7 @@ import java.util.List;
  * java -jar warden-bench/target/warden-bench.jar ManifestValidationBench
  * java -jar warden-bench/target/warden-bench.jar AuditAppendBench -p db=sqlite
  * </pre>
+ * The task queue benchmark is not JMH: {@link TaskQueueLoad} (or {@code bench/tasks.sh}, with its peers).
  */
 public final class BenchMain {
 

@@ -193,6 +193,7 @@ public class AuditLog implements SmartLifecycle {
         try {
             Map<String, AuditStore.Head> heads = new LinkedHashMap<>();
             record = seal(event, clock.millis(), heads);
+            store.insert(record);
             heads.values().forEach(store::moveHead);
         } catch (DataAccessException e) {
             log.error("audit event could not be written", e);
@@ -219,7 +220,7 @@ public class AuditLog implements SmartLifecycle {
 
     /**
      * Seals one event at the head of its chain (locked in {@code heads} on first use) and signs a
-     * checkpoint when one is due; the caller moves the heads when its batch is done.
+     * checkpoint when one is due; the caller inserts the record and moves the heads.
      */
     private AuditRecord seal(Event e, long now, Map<String, AuditStore.Head> heads) {
         AuditStore.Head head = heads.computeIfAbsent(e.chain(), store::lockHead);
@@ -229,7 +230,6 @@ public class AuditLog implements SmartLifecycle {
                 e.actorKind(), e.actorId(), e.actorVia(), e.action(), e.targetKind(), e.targetNamespace(),
                 e.targetName(), e.outcome(), e.requestId(), e.clientAddress(), e.details());
         AuditRecord record = chain.seal(draft, head.link());
-        store.insert(record);
         head = head.advancedTo(record);
         if (head.seq() - head.checkpointSeq() >= checkpointEvery) {
             head = checkpoint(head);
@@ -377,6 +377,7 @@ public class AuditLog implements SmartLifecycle {
                 for (Pending p : batch) {
                     out.add(seal(p.event(), now, heads));
                 }
+                store.insertAll(out);
                 heads.values().forEach(store::moveHead);
                 return out;
             });

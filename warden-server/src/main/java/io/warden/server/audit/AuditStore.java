@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -51,9 +52,11 @@ class AuditStore {
             new Chain.Link(rs.getString(3), rs.getString(4)), rs.getLong(5), rs.getLong(6));
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
     private final Database database;
 
-    AuditStore(JdbcClient jdbc, Database database) {
+    AuditStore(JdbcClient jdbc, JdbcTemplate batches, Database database) {
+        this.batches = batches;
         this.jdbc = jdbc;
         this.database = database;
     }
@@ -87,12 +90,26 @@ class AuditStore {
         return jdbc.sql("SELECT " + HEAD_COLUMNS + " FROM audit_chains WHERE chain = ?").param(chain).query(HEADS).optional();
     }
 
+    private static final String INSERT = "INSERT INTO audit_events (" + COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static Object[] values(AuditRecord r) {
+        return new Object[] {r.chain(), r.seq(), r.time(), r.actorKind(), r.actorId(), r.actorVia(), r.action(),
+                r.targetKind(), r.targetNamespace(), r.targetName(), r.outcome(), r.requestId(), r.clientAddress(),
+                r.details(), r.prevHash(), r.hash(), r.prevDigest(), r.digest()};
+    }
+
     void insert(AuditRecord r) {
-        jdbc.sql("INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(r.chain(), r.seq(), r.time(), r.actorKind(), r.actorId(), r.actorVia(), r.action(),
-                        r.targetKind(), r.targetNamespace(), r.targetName(), r.outcome(), r.requestId(),
-                        r.clientAddress(), r.details(), r.prevHash(), r.hash(), r.prevDigest(), r.digest())
-                .update();
+        jdbc.sql(INSERT).params(values(r)).update();
+    }
+
+    /** Inserts sealed records as one JDBC batch: a group commit's events in one round trip, not one each. */
+    void insertAll(List<AuditRecord> records) {
+        if (records.size() == 1) {
+            insert(records.get(0));
+        } else if (!records.isEmpty()) {
+            batches.batchUpdate(INSERT, records.stream().map(AuditStore::values).toList());
+        }
     }
 
     /** Records of a chain from {@code afterSeq}, in seq order, at most {@code limit}. */

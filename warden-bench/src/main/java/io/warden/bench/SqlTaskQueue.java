@@ -27,7 +27,6 @@ final class SqlTaskQueue implements QueueUnderTest {
             + " error = ?, updated_at = ?, started_at = ?, finished_at = ? WHERE id = ?";
     private static final long LEASE_MS = 30_000;
 
-    private final TrialDatabase database;
     private final HikariDataSource pool;
     private final String lock;
     private final String skipLocked;
@@ -35,7 +34,6 @@ final class SqlTaskQueue implements QueueUnderTest {
     private long queuedTicks;
 
     SqlTaskQueue(TrialDatabase database) throws SQLException, IOException {
-        this.database = database;
         // As the server sizes its pools: 8 connections on SQLite, 10 (the default) on PostgreSQL.
         this.pool = database.postgres() ? database.postgresPool("bench-ceiling", 10) : database.sqlitePool("bench-ceiling");
         this.lock = database.postgres() ? " FOR UPDATE" : "";
@@ -256,11 +254,7 @@ final class SqlTaskQueue implements QueueUnderTest {
     }
 
     @Override
-    public void close() throws Exception {
-        try {
-            pool.close();
-        } finally {
-            database.drop();
-        }
+    public void close() {
+        pool.close();
     }
 }

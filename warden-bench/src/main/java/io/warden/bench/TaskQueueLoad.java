@@ -2,12 +2,14 @@ package io.warden.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,7 +43,7 @@ public final class TaskQueueLoad {
             int warmup, int backlog) {
 
         static Options parse(String[] args) {
-            Map<String, String> given = new java.util.HashMap<>(Map.of("--db", "sqlite,postgresql", "--mode", "empty,backlog",
+            Map<String, String> given = new HashMap<>(Map.of("--db", "sqlite,postgresql", "--mode", "empty,backlog",
                     "--workers", "1,4,16", "--system", "warden,sql", "--seconds", "20", "--warmup", "5", "--backlog", "500000"));
             for (int i = 0; i < args.length; i += 2) {
                 if (!given.containsKey(args[i]) || i + 1 >= args.length) {
@@ -96,8 +98,7 @@ public final class TaskQueueLoad {
         System.exit(0); // the server's non-daemon threads are gone, but HTTP client threads may linger
     }
 
-    private static QueueUnderTest open(String system, String db) throws Exception {
-        TrialDatabase database = new TrialDatabase(db);
+    private static QueueUnderTest open(String system, TrialDatabase database) throws Exception {
         return switch (system) {
             case "warden" -> new WardenTaskQueue(database);
             case "sql" -> new SqlTaskQueue(database);
@@ -111,7 +112,7 @@ public final class TaskQueueLoad {
             case "backlog" -> true;
             default -> throw new IllegalArgumentException("--mode takes empty and backlog, not " + mode);
         };
-        try (QueueUnderTest queue = open(system, db)) {
+        try (TrialDatabase database = new TrialDatabase(db); QueueUnderTest queue = open(system, database)) {
             if (backlog) {
                 long t0 = System.nanoTime();
                 queue.preload(o.backlog());
@@ -124,7 +125,7 @@ public final class TaskQueueLoad {
             Semaphore window = new Semaphore(2 * workers);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
-            var stop = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
             for (int w = 0; w < workers; w++) {
                 int slot = w;
                 threads.add(Thread.ofPlatform().name("worker-" + w).start(guard(failure, stop, () -> {
@@ -152,6 +153,7 @@ public final class TaskQueueLoad {
                     })));
                 }
             }
+            // The warm-up and the measured window are spans of wall-clock time by definition.
             Thread.sleep(o.warmup() * 1000L);
             long c0 = completed.get();
             long from = System.nanoTime();
@@ -188,7 +190,7 @@ public final class TaskQueueLoad {
         void run() throws Exception;
     }
 
-    private static Runnable guard(AtomicReference<Throwable> failure, java.util.concurrent.atomic.AtomicBoolean stop, Body body) {
+    private static Runnable guard(AtomicReference<Throwable> failure, AtomicBoolean stop, Body body) {
         return () -> {
             try {
                 body.run();

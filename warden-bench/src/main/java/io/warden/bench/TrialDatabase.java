@@ -2,6 +2,7 @@ package io.warden.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.warden.server.storage.Database;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
  * {@value #POSTGRES_URL_ENV}. Each trial makes and removes its own: JMH tears states down in
  * the order it set them up, so a shared one would be dropped before the states that use it close.
  */
-final class TrialDatabase {
+final class TrialDatabase implements AutoCloseable {
 
     /** The environment variable naming the PostgreSQL database the benchmarks may create schemas in. */
     static final String POSTGRES_URL_ENV = "WARDEN_BENCH_POSTGRES_URL";
@@ -68,22 +69,11 @@ final class TrialDatabase {
                 : new String[] {"--warden.data-dir=" + dataDir};
     }
 
-    /**
-     * A pool on this trial's {@code warden.db} SQLite file, opened as
-     * {@code io.warden.server.storage.Database} opens the server's own: WAL,
-     * {@code synchronous=NORMAL}, {@code busy_timeout=10000}, IMMEDIATE transactions, 8 connections.
-     */
+    /** A pool on this trial's {@code warden.db} SQLite file, opened as the server opens its own (8 connections). */
     HikariDataSource sqlitePool(String name) {
         HikariConfig pool = new HikariConfig();
         pool.setPoolName(name);
-        pool.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve("warden.db"));
-        pool.setDriverClassName("org.sqlite.JDBC");
-        pool.addDataSourceProperty("journal_mode", "WAL");
-        pool.addDataSourceProperty("synchronous", "NORMAL");
-        pool.addDataSourceProperty("busy_timeout", "10000");
-        pool.addDataSourceProperty("foreign_keys", "true");
-        pool.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-        pool.setMaximumPoolSize(8);
+        Database.configureSqlite(pool, dataDir.resolve("warden.db"), 8);
         return new HikariDataSource(pool);
     }
 
@@ -95,6 +85,11 @@ final class TrialDatabase {
         pool.setDriverClassName("org.postgresql.Driver");
         pool.setMaximumPoolSize(size);
         return new HikariDataSource(pool);
+    }
+
+    @Override
+    public void close() throws IOException, SQLException {
+        drop();
     }
 
     void drop() throws IOException, SQLException {

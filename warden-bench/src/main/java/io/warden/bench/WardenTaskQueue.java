@@ -120,11 +120,7 @@ final class WardenTaskQueue implements QueueUnderTest {
     }
 
     @Override
-    public void close() throws Exception {
-        try {
-            context.close();
-        } finally {
-            database.drop();
-        }
+    public void close() {
+        context.close();
     }
 }

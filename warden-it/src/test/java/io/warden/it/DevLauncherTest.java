@@ -7,6 +7,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +82,7 @@ class DevLauncherTest {
             // output pipe, as a closed terminal would, so the script must stop its children without it.
             dev.destroy();
             assertThat(dev.waitFor(60, TimeUnit.SECONDS)).as("stops by itself after SIGTERM").isTrue();
-            java.util.List<String> rest = new java.util.ArrayList<>();
+            List<String> rest = new ArrayList<>();
             lines.drainTo(rest);
             assertThat(tree).as("the server and the worker stop with it; output:\n%s%s", all, String.join("\n", rest))
                     .allMatch(p -> WorkerProcess.ended(p.pid()));

@@ -61,21 +61,27 @@ public enum Database {
                 "WARDEN_DB_URL must be a jdbc:postgresql:// URL (leave it unset for the embedded SQLite database)");
     }
 
+    /**
+     * The SQLite pool settings the server uses on {@code file} (public so that benchmarks measure
+     * their raw peers on a database opened exactly as the server opens its own).
+     */
+    public static void configureSqlite(HikariConfig pool, java.nio.file.Path file, int poolSize) {
+        pool.setJdbcUrl("jdbc:sqlite:" + file);
+        pool.setDriverClassName("org.sqlite.JDBC");
+        // WAL lets readers run beside the single writer; IMMEDIATE takes the write lock
+        // at BEGIN, so two writers queue instead of failing to upgrade a read lock.
+        pool.addDataSourceProperty("journal_mode", "WAL");
+        pool.addDataSourceProperty("synchronous", "NORMAL");
+        pool.addDataSourceProperty("busy_timeout", "10000");
+        pool.addDataSourceProperty("foreign_keys", "true");
+        pool.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        pool.setMaximumPoolSize(Math.max(2, Math.min(poolSize, 8)));
+    }
+
     /** Applies the per-database connection settings to a pool configuration. */
     void configure(HikariConfig pool, WardenProperties props, DataDirectory dataDir) {
         switch (this) {
-            case SQLITE -> {
-                pool.setJdbcUrl("jdbc:sqlite:" + dataDir.resolve("warden.db"));
-                pool.setDriverClassName("org.sqlite.JDBC");
-                // WAL lets readers run beside the single writer; IMMEDIATE takes the write lock
-                // at BEGIN, so two writers queue on busy_timeout instead of failing to upgrade.
-                pool.addDataSourceProperty("journal_mode", "WAL");
-                pool.addDataSourceProperty("synchronous", "NORMAL");
-                pool.addDataSourceProperty("busy_timeout", "10000");
-                pool.addDataSourceProperty("foreign_keys", "true");
-                pool.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-                pool.setMaximumPoolSize(Math.max(2, Math.min(props.db().poolSize(), 8)));
-            }
+            case SQLITE -> configureSqlite(pool, dataDir.resolve("warden.db"), props.db().poolSize());
             case POSTGRESQL -> {
                 pool.setJdbcUrl(props.db().url());
                 pool.setDriverClassName("org.postgresql.Driver");

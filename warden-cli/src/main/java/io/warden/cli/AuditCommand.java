@@ -306,7 +306,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         ChainVerifier verifier = ChainVerifier.publicOnly(chain, key).withCheckpoints(checkpoints);
         if (anchor != null) {
-            verifier = verifier.startingAt(anchor);
+            verifier = verifier.startingAtRetentionAnchor(anchor);
         }
         ChainVerifier.Result result;
         String name = "-".equals(events) ? "stdin" : events;

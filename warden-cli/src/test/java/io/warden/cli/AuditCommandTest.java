@@ -42,11 +42,19 @@ class AuditCommandTest {
 
     /** Records {@code from..to} of the chain, the first linked to {@code prev}. */
     private List<AuditRecord> records(long from, long to, Chain.Link prev) {
+        return records(from, to, prev, -1, -1);
+    }
+
+    /** As {@link #records(long, long, Chain.Link)}, the record at {@code pruneAt} being retention's cut at {@code anchorSeq}. */
+    private List<AuditRecord> records(long from, long to, Chain.Link prev, long pruneAt, long anchorSeq) {
         List<AuditRecord> out = new ArrayList<>();
         for (long seq = from; seq <= to; seq++) {
-            AuditRecord r = chainKey.seal(new AuditRecord(CHAIN, seq, 1_767_225_600_000L + seq, "user", "alice", "token",
-                    "resource.update", "Tool", CHAIN, "tool-" + seq, "success", "req-" + seq, null,
-                    "{\"changed\":[\"spec\"],\"note\":\"café\"}"), prev);
+            boolean prune = seq == pruneAt;
+            AuditRecord r = chainKey.seal(new AuditRecord(CHAIN, seq, 1_767_225_600_000L + seq, prune ? "system" : "user",
+                    prune ? "retention" : "alice", prune ? null : "token", prune ? "audit.prune" : "resource.update",
+                    prune ? "AuditChain" : "Tool", CHAIN, prune ? CHAIN : "tool-" + seq, "success", "req-" + seq, null,
+                    prune ? "{\"anchorSeq\":" + anchorSeq + ",\"eventsRemoved\":" + anchorSeq + ",\"retentionDays\":30}"
+                            : "{\"changed\":[\"spec\"],\"note\":\"café\"}"), prev);
             out.add(r);
             prev = r.link();
         }
@@ -121,7 +129,7 @@ class AuditCommandTest {
 
     @Test
     void aChainPrunedByRetentionStartsAtItsAnchor() throws IOException {
-        List<AuditRecord> all = records(1, 8, Chain.GENESIS);
+        List<AuditRecord> all = records(1, 8, Chain.GENESIS, 6, 5); // cut at 5, its audit.prune record is 6
         Checkpoint anchor = checkpointOf(all.get(4));
         List<AuditRecord> kept = all.subList(5, 8);
 
@@ -135,6 +143,13 @@ class AuditCommandTest {
                 checkpoints(CHAIN, null, List.of(checkpointOf(all.get(7)))));
         assertThat(withoutAnchor.exit()).isEqualTo(AuditCommand.NOT_VERIFIED);
         assertThat(withoutAnchor.outLines()).singleElement().asString().startsWith("FAILED   payments           DELETED at seq 1: ");
+
+        // An anchor that no audit.prune record accounts for: records were deleted outside retention.
+        List<AuditRecord> unaccounted = records(1, 8, Chain.GENESIS);
+        CliRunner.Result copiedAnchor = verify(events("events.jsonl", lines(unaccounted.subList(5, 8))),
+                checkpoints(CHAIN, checkpointOf(unaccounted.get(4)), List.of(checkpointOf(unaccounted.get(7)))));
+        assertThat(copiedAnchor.exit()).isEqualTo(AuditCommand.NOT_VERIFIED);
+        assertThat(copiedAnchor.outLines()).singleElement().asString().startsWith("FAILED   payments           DELETED at seq 5: ");
     }
 
     @Test

@@ -75,19 +75,22 @@ public final class ChainVerifier {
     private final CheckpointSigner checkpointKey;
     private final List<Checkpoint> checkpoints;
     private final Checkpoint anchor;
+    /** Whether the anchor is a retention cut that an {@code audit.prune} record must account for. */
+    private final boolean pruned;
 
     private ChainVerifier(String chain, Chain chainKey, CheckpointSigner checkpointKey,
-            List<Checkpoint> checkpoints, Checkpoint anchor) {
+            List<Checkpoint> checkpoints, Checkpoint anchor, boolean pruned) {
         this.chain = Objects.requireNonNull(chain, "chain");
         this.chainKey = chainKey;
         this.checkpointKey = checkpointKey;
         this.checkpoints = checkpoints;
         this.anchor = anchor;
+        this.pruned = pruned;
     }
 
     /** A verifier for chain {@code chain} (a namespace, or {@code ""}) under the chain key, without checkpoints. */
     public static ChainVerifier forChain(String chain, Chain chainKey) {
-        return new ChainVerifier(chain, Objects.requireNonNull(chainKey, "chainKey"), null, List.of(), null);
+        return new ChainVerifier(chain, Objects.requireNonNull(chainKey, "chainKey"), null, List.of(), null, false);
     }
 
     /**
@@ -96,7 +99,7 @@ public final class ChainVerifier {
      */
     public static ChainVerifier forChain(String chain, Chain chainKey, CheckpointSigner checkpointKey) {
         return new ChainVerifier(chain, Objects.requireNonNull(chainKey, "chainKey"),
-                Objects.requireNonNull(checkpointKey, "checkpointKey"), List.of(), null);
+                Objects.requireNonNull(checkpointKey, "checkpointKey"), List.of(), null, false);
     }
 
     /**
@@ -107,7 +110,7 @@ public final class ChainVerifier {
      * result's {@code lastCheckpoint} says how far the proof goes).
      */
     public static ChainVerifier publicOnly(String chain, CheckpointSigner checkpointKey) {
-        return new ChainVerifier(chain, null, Objects.requireNonNull(checkpointKey, "checkpointKey"), List.of(), null);
+        return new ChainVerifier(chain, null, Objects.requireNonNull(checkpointKey, "checkpointKey"), List.of(), null, false);
     }
 
     /**
@@ -118,7 +121,7 @@ public final class ChainVerifier {
      */
     public ChainVerifier withCheckpoints(Collection<Checkpoint> checkpoints) {
         requireCheckpointKey();
-        return new ChainVerifier(chain, chainKey, checkpointKey, List.copyOf(checkpoints), anchor);
+        return new ChainVerifier(chain, chainKey, checkpointKey, List.copyOf(checkpoints), anchor, pruned);
     }
 
     /**
@@ -129,12 +132,29 @@ public final class ChainVerifier {
      * @throws IllegalArgumentException if the anchor is for another chain
      */
     public ChainVerifier startingAt(Checkpoint anchor) {
+        return startingAt(anchor, false);
+    }
+
+    /**
+     * This verifier, starting after {@code anchor} where retention cut the chain: as
+     * {@link #startingAt}, and the records must include the {@code audit.prune} record that the
+     * cut wrote in its own transaction (action {@code audit.prune}, details naming
+     * {@code "anchorSeq":} the anchor's seq). Without it the records before the anchor were
+     * deleted by something other than retention, and the result is {@link Problem#DELETED} at
+     * the anchor's seq. Copying a genuine checkpoint into the anchors table is not enough to
+     * delete history unnoticed.
+     */
+    public ChainVerifier startingAtRetentionAnchor(Checkpoint anchor) {
+        return startingAt(anchor, true);
+    }
+
+    private ChainVerifier startingAt(Checkpoint anchor, boolean pruned) {
         requireCheckpointKey();
         Objects.requireNonNull(anchor, "anchor");
         if (!chain.equals(anchor.chain())) {
             throw new IllegalArgumentException("the anchor is a checkpoint of another chain");
         }
-        return new ChainVerifier(chain, chainKey, checkpointKey, checkpoints, anchor);
+        return new ChainVerifier(chain, chainKey, checkpointKey, checkpoints, anchor, pruned);
     }
 
     /** Verifies {@code records}, which must be this chain's, in the order they were read. */
@@ -162,6 +182,7 @@ public final class ChainVerifier {
         private Chain.Link expectedPrev = Chain.GENESIS;
         private long count;
         private Checkpoint lastCheckpoint;
+        private boolean pruneRecorded;
 
         Run(Lookahead records) {
             this.records = records;
@@ -189,12 +210,23 @@ public final class ChainVerifier {
                 count++;
                 expectedSeq++;
                 expectedPrev = r.link();
+                pruneRecorded |= pruned && accountsForAnchor(r);
                 Result atCheckpoint = checkpointsAt(r.seq(), r.link());
                 if (atCheckpoint != null) {
                     return atCheckpoint;
                 }
             }
-            return end();
+            Result end = end();
+            if (end instanceof Ok && pruned && !pruneRecorded) {
+                return fail(Problem.DELETED, anchor.seq(), "the chain starts at an anchor (seq " + anchor.seq()
+                        + ") that no audit.prune record accounts for: the records up to it were deleted outside retention");
+            }
+            return end;
+        }
+
+        private boolean accountsForAnchor(AuditRecord r) {
+            return "audit.prune".equals(r.action()) && r.details() != null
+                    && java.util.regex.Pattern.compile("\"anchorSeq\":" + anchor.seq() + "(?![0-9])").matcher(r.details()).find();
         }
 
         /** Sets the starting point from the anchor (if any) and files the checkpoints to check. */

@@ -500,6 +500,46 @@ class ChainVerifierTest {
             assertFailed(r, Problem.TRUNCATED, 10);
         }
 
+        /** Records 11..20 after the anchor at 10, record 11 being the cut's own audit.prune record naming {@code anchorSeq}. */
+        private List<AuditRecord> afterACut(String details) {
+            List<AuditRecord> out = new ArrayList<>();
+            Chain.Link prev = anchor.link();
+            for (long seq = 11; seq <= 20; seq++) {
+                AuditRecord d = TestChains.draft(NS, seq);
+                if (seq == 11) {
+                    d = new AuditRecord(NS, seq, d.time(), "system", "retention", null, "audit.prune", "AuditChain", NS, NS,
+                            "success", null, null, details);
+                }
+                AuditRecord sealed = CHAIN_KEY.seal(d, prev);
+                out.add(sealed);
+                prev = sealed.link();
+            }
+            return out;
+        }
+
+        private Result verifyRetentionCut(List<AuditRecord> records) {
+            return ChainVerifier.forChain(NS, CHAIN_KEY, PUBLIC).startingAtRetentionAnchor(anchor).verify(records);
+        }
+
+        @Test
+        void cutByRetentionVerifiesWithTheCutsOwnRecord() {
+            Result r = verifyRetentionCut(afterACut("{\"anchorSeq\":10,\"eventsRemoved\":10,\"retentionDays\":30}"));
+
+            assertThat(r).isInstanceOf(Ok.class);
+        }
+
+        @Test
+        void cutWithoutAnAuditPruneRecordIsADeletionAtTheAnchor() {
+            // The rogue DBA copied a genuine checkpoint into the anchors table and deleted what lay before it.
+            assertFailed(verifyRetentionCut(genuine.subList(10, 20)), Problem.DELETED, 10);
+        }
+
+        @Test
+        void cutWhosePruneRecordNamesAnotherAnchorIsADeletionAtTheAnchor() {
+            assertFailed(verifyRetentionCut(afterACut("{\"anchorSeq\":100,\"eventsRemoved\":10}")), Problem.DELETED, 10);
+            assertFailed(verifyRetentionCut(afterACut("{\"anchorSeq\":1,\"eventsRemoved\":10}")), Problem.DELETED, 10);
+        }
+
         @Test
         void refusesAnAnchorOfAnotherChain() {
             Checkpoint ops = checkpoint(SIGNER, chain("ops", 10).get(9));

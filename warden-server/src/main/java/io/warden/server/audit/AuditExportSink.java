@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The ledger is the record; the sink is a copy. A failure to write is logged and the events
  * stay in the ledger (a shipper can catch up with {@code GET /v1/audit/events}); it never fails
- * the request that produced them. Only the appender thread writes here.
+ * the request that produced them. Records arrive as their transactions commit (on SQLite, still
+ * under the one-writer lock, so lines keep commit order); writes are serialized here.
  */
 @Component
 class AuditExportSink {
@@ -51,7 +52,7 @@ class AuditExportSink {
         return file != null;
     }
 
-    void write(List<AuditRecord> records) {
+    synchronized void write(List<AuditRecord> records) {
         if (file == null || records.isEmpty()) {
             return;
         }

@@ -1,5 +1,7 @@
 package io.warden.server.audit;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.warden.core.audit.AuditRecord;
 import io.warden.core.audit.Chain;
 import io.warden.core.audit.Checkpoint;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +54,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * for no staging row, no second transaction and no wait for it). The appender's thread
  * signs a checkpoint of a chain every {@code checkpointEvery} events (in the batch's
  * transaction) and, every {@code checkpointInterval}, of every chain that moved since its last.
+ * With several PostgreSQL replicas each appender seals the events its own server staged (the
+ * requests it is answering wait for them) and another's only once they have waited
+ * {@link #ORPHANED_AFTER}; an answer whose event another replica sealed sees its staging row gone.
  */
 @Service
 public class AuditLog implements SmartLifecycle {
@@ -64,12 +70,25 @@ public class AuditLog implements SmartLifecycle {
     private record Pending(Event event, CompletableFuture<AuditRecord> done) {
     }
 
+    /** The future of a staged event, which knows its staging row (to look for it in the database). */
+    private static final class Staged extends CompletableFuture<AuditRecord> {
+        private final long id;
+
+        Staged(long id) {
+            this.id = id;
+        }
+    }
+
     /** Queued after a staging transaction commits, to wake the appender. */
     private static final Pending NUDGE = new Pending(null, null);
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final int MAX_BATCH = 1000;
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** How long a waiting answer trusts its own appender before looking in the database. */
+    private static final Duration LOOK_EVERY = Duration.ofMillis(200);
+    /** After this, another server's staged events are sealed by whoever is free (their server may be gone). */
+    private static final Duration ORPHANED_AFTER = Duration.ofSeconds(5);
 
     private final AuditStore store;
     private final TransactionTemplate tx;
@@ -83,14 +102,20 @@ public class AuditLog implements SmartLifecycle {
     private long lastIntervalCheckpoint;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     /** Futures of staged events, by their staging id, completed once sealed. */
-    private final Map<Long, CompletableFuture<AuditRecord>> staged = new ConcurrentHashMap<>();
+    private final Map<Long, Staged> staged = new ConcurrentHashMap<>();
+    /** This server run's mark on what it stages, so its appender seals its own events first. */
+    private final String owner = UUID.randomUUID().toString();
+    private final Counter unsealedAnswers;
     private volatile Thread appender;
     /** Seal in the caller's transaction (SQLite: one writer at a time) rather than stage for the appender. */
     private final boolean sealInCallersTransaction;
 
     AuditLog(AuditStore store, TransactionTemplate tx, Clock clock, DataDirectory dataDir, WardenProperties props,
-            AuditExportSink sink, Database database) {
+            AuditExportSink sink, Database database, MeterRegistry metrics) {
         this.store = store;
+        this.unsealedAnswers = Counter.builder("warden.audit.unsealed.answers")
+                .description("Answers sent before their staged audit events were sealed (the events were durable)")
+                .register(metrics);
         this.sealInCallersTransaction = database == Database.SQLITE;
         this.tx = tx;
         this.clock = clock;
@@ -166,12 +191,12 @@ public class AuditLog implements SmartLifecycle {
         }
         long id;
         try {
-            id = store.insertPending(event, clock.millis());
+            id = store.insertPending(event, clock.millis(), owner);
         } catch (DataAccessException e) {
             log.error("audit event could not be staged", e);
             throw unavailable();
         }
-        CompletableFuture<AuditRecord> done = new CompletableFuture<>();
+        Staged done = new Staged(id);
         staged.put(id, done);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
@@ -200,11 +225,10 @@ public class AuditLog implements SmartLifecycle {
             throw unavailable();
         }
         CompletableFuture<AuditRecord> done = new CompletableFuture<>();
+        writeToSinkOnCommit(List.of(record));
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                // Still inside the transaction manager's hold on the database: sink lines keep commit order.
-                sink.write(List.of(record));
                 done.complete(record);
             }
 
@@ -216,6 +240,24 @@ public class AuditLog implements SmartLifecycle {
             }
         });
         return done;
+    }
+
+    /**
+     * Copies records to the export sink once their transaction commits, before the callers hear
+     * of it. On SQLite that is still inside the transaction manager's hold on the database, so the
+     * sink's lines keep commit order whichever thread committed.
+     */
+    private void writeToSinkOnCommit(List<AuditRecord> records) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                sink.write(records);
+            }
+        });
+    }
+
+    private long orphanedBefore() {
+        return clock.millis() - ORPHANED_AFTER.toMillis();
     }
 
     /**
@@ -241,16 +283,44 @@ public class AuditLog implements SmartLifecycle {
     /**
      * Waits (briefly) for staged events to be sealed, so a response follows its audit record. The
      * events are durable already; if sealing is slow they are sealed later, so this never fails.
+     * An event another replica's appender sealed is seen gone from the staging table.
+     *
+     * @return whether every event was sealed before the answer
      */
-    public void settle(List<CompletableFuture<AuditRecord>> events) {
+    public boolean settle(List<CompletableFuture<AuditRecord>> events) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        boolean all = true;
         for (CompletableFuture<AuditRecord> f : events) {
+            all &= awaitSealed(f, deadline);
+        }
+        if (!all) {
+            unsealedAnswers.increment();
+            log.warn("a staged audit event is not sealed yet; the appender will seal it");
+        }
+        return all;
+    }
+
+    private boolean awaitSealed(CompletableFuture<AuditRecord> f, long deadline) {
+        while (true) {
             try {
-                f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                f.get(Math.min(LOOK_EVERY.toNanos(), Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+                return true;
+            } catch (TimeoutException e) {
+                if (f instanceof Staged s && !store.pending(s.id)) {
+                    staged.remove(s.id); // sealed by another server's appender
+                    return true;
+                }
+                if (System.nanoTime() >= deadline) {
+                    if (f instanceof Staged s) {
+                        staged.remove(s.id); // whoever seals it later completes nobody
+                    }
+                    return false;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
-                log.warn("a staged audit event is not sealed yet; the appender will seal it");
+                return false;
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                return false;
             }
         }
     }
@@ -320,8 +390,8 @@ public class AuditLog implements SmartLifecycle {
             try {
                 checkpointOnSchedule();
                 Pending first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null && !store.anyPending()) {
-                    continue; // idle; staged rows left by a crash or another replica are found here
+                if (first == null && !store.anyPending(owner, orphanedBefore())) {
+                    continue; // idle; staged rows left by a crash or a stalled replica are found here
                 }
                 if (first != null) {
                     batch.add(first);
@@ -364,7 +434,7 @@ public class AuditLog implements SmartLifecycle {
             List<AuditRecord> sealed = tx.execute(s -> {
                 batch.clear();
                 stagedIds.clear();
-                for (AuditStore.PendingRow row : store.lockPending(MAX_BATCH)) {
+                for (AuditStore.PendingRow row : store.lockPending(owner, orphanedBefore(), MAX_BATCH)) {
                     store.deletePending(row.id());
                     stagedIds.add(row.id());
                     CompletableFuture<AuditRecord> done = staged.get(row.id());
@@ -379,10 +449,10 @@ public class AuditLog implements SmartLifecycle {
                 }
                 store.insertAll(out);
                 heads.values().forEach(store::moveHead);
+                writeToSinkOnCommit(out);
                 return out;
             });
             stagedIds.forEach(staged::remove);
-            sink.write(sealed); // first, so an answered request's event is in the sink too
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(sealed.get(i));
             }

@@ -93,6 +93,12 @@ class AuditMaintenance extends BackgroundJobs {
         long cutoff = clock.millis() - Duration.ofDays(props.retentionDays()).toMillis();
         int removed = 0;
         for (String chain : verification.chains()) {
+            // Never delete evidence: a chain that does not verify keeps every record until people look.
+            if (verification.verify(chain, count -> { }) instanceof ChainVerifier.Failed f) {
+                log.error("AUDIT LEDGER TAMPERING: chain '{}' fails verification ({} at seq {}); retention will not prune it",
+                        chain, f.problem(), f.seq());
+                continue;
+            }
             Integer n = tx.execute(s -> {
                 if (!store.tryJobLock(RETENTION_LOCK)) {
                     return 0;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -249,37 +250,50 @@ class AuditStore {
             + " target_namespace, target_name, outcome, request_id, client_address, details";
 
     /** Stages an event in the caller's transaction; returns its id. */
-    long insertPending(AuditLog.Event e, long at) {
+    long insertPending(AuditLog.Event e, long at, String owner) {
         // A generated key, not RETURNING: sqlite-jdbc leaves a RETURNING statement un-reset after
         // its row is read, and under concurrent writers that shows up as SQLITE_BUSY.
         org.springframework.jdbc.support.GeneratedKeyHolder key = new org.springframework.jdbc.support.GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO audit_pending (at, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(at, e.chain(), e.actorKind(), e.actorId(), e.actorVia(), e.action(), e.targetKind(),
+        jdbc.sql("INSERT INTO audit_pending (at, owner, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(at, owner, e.chain(), e.actorKind(), e.actorId(), e.actorVia(), e.action(), e.targetKind(),
                         e.targetNamespace(), e.targetName(), e.outcome(), e.requestId(), e.clientAddress(), e.details())
                 .update(key, "id");
         return key.getKey().longValue();
     }
 
-    /** The oldest staged events, locked for this transaction. */
-    List<PendingRow> lockPending(int limit) {
-        return jdbc.sql("SELECT id, " + EVENT_COLUMNS + " FROM audit_pending ORDER BY id LIMIT ?" + database.forUpdateSkipLocked())
-                .param(limit)
+    /**
+     * Staged events to seal, oldest first, locked: those {@code owner} staged, and those anyone
+     * staged before {@code orphanedBefore} (their server stopped, or is too slow to seal them).
+     */
+    List<PendingRow> lockPending(String owner, long orphanedBefore, int limit) {
+        return jdbc.sql("SELECT id, " + EVENT_COLUMNS + " FROM audit_pending WHERE owner = ? OR owner IS NULL OR at < ?"
+                        + " ORDER BY id LIMIT ?" + database.forUpdateSkipLocked())
+                .params(owner, orphanedBefore, limit)
                 .query((rs, i) -> new PendingRow(rs.getLong(1), new AuditLog.Event(rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
                         rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13))))
                 .list();
     }
 
+    /** Whether a staged event still waits (it is deleted in the transaction that seals it). */
+    boolean pending(long id) {
+        return !jdbc.sql("SELECT 1 FROM audit_pending WHERE id = ?").param(id).query(Integer.class).list().isEmpty();
+    }
+
     void deletePending(long id) {
         jdbc.sql("DELETE FROM audit_pending WHERE id = ?").param(id).update();
     }
 
-    boolean anyPending() {
-        return jdbc.sql("SELECT COUNT(*) FROM audit_pending").query(Long.class).single() > 0;
+    /** Whether anything staged is this server's to seal now (see {@link #lockPending}). */
+    boolean anyPending(String owner, long orphanedBefore) {
+        return !jdbc.sql("SELECT 1 FROM audit_pending WHERE owner = ? OR owner IS NULL OR at < ? LIMIT 1")
+                .params(owner, orphanedBefore).query(Integer.class).list().isEmpty();
     }
 
+    /** Whether the ledger holds anything the keys vouch for: events, chain heads or anchors (any one is enough). */
     boolean anyEvents() {
-        return jdbc.sql("SELECT COUNT(*) FROM audit_chains").query(Long.class).single() > 0;
+        return Stream.of("audit_events", "audit_chains", "audit_anchors").anyMatch(table ->
+                !jdbc.sql("SELECT 1 FROM " + table + " LIMIT 1").query(Integer.class).list().isEmpty());
     }
 
     /** Takes the cluster-wide lock of a background job for this transaction; false if another replica holds it. */

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.function.LongConsumer;
 import org.springframework.stereotype.Service;
 
@@ -35,7 +37,7 @@ class AuditVerification {
 
     /** Verifies the whole chain (from its anchor, if pruned); {@code progress} hears the running count. */
     ChainVerifier.Result verify(String chain, LongConsumer progress) {
-        return verifyFrom(chain, store.anchor(chain).orElse(null), progress);
+        return verifyAcrossPrunes(chain, anchor -> anchor, progress);
     }
 
     /**
@@ -44,15 +46,47 @@ class AuditVerification {
      * point: everything after it must link to the hash and digest it names.
      */
     ChainVerifier.Result verifyRecent(String chain, long since) {
-        Checkpoint start = store.checkpointBefore(chain, since).orElse(store.anchor(chain).orElse(null));
-        return verifyFrom(chain, start, n -> { });
+        return verifyAcrossPrunes(chain, anchor -> store.checkpointBefore(chain, since)
+                .filter(c -> anchor == null || c.seq() > anchor.seq()).orElse(anchor), n -> { });
     }
 
-    private ChainVerifier.Result verifyFrom(String chain, Checkpoint start, LongConsumer progress) {
+    /**
+     * Verifies from a start chosen given the chain's anchor. Reads are not one snapshot, so a
+     * retention prune that commits mid-way (a new anchor, the events before it deleted) would look
+     * like deleted records: when a verification fails and the anchor moved meanwhile, it runs again
+     * from the new anchor. Tampering does not move the anchor, so it is still reported.
+     */
+    private ChainVerifier.Result verifyAcrossPrunes(String chain, UnaryOperator<Checkpoint> start, LongConsumer progress) {
+        for (int run = 1; ; run++) {
+            Checkpoint anchor = store.anchor(chain).orElse(null);
+            Checkpoint from = start.apply(anchor);
+            ChainVerifier.Result result = verifyFrom(chain, from, from != null && from.equals(anchor), progress);
+            if (result instanceof ChainVerifier.Ok || run == 3) {
+                return result;
+            }
+            boolean anchorMoved = !Objects.equals(anchor, store.anchor(chain).orElse(null));
+            // A cut that just committed may not have its audit.prune record sealed yet (PostgreSQL
+            // seals staged events a moment after their transaction): look again shortly.
+            boolean cutJustMade = anchor != null && result instanceof ChainVerifier.Failed f && f.seq() == anchor.seq();
+            if (!anchorMoved && !cutJustMade) {
+                return result;
+            }
+            if (cutJustMade && !anchorMoved) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return result;
+                }
+            }
+        }
+    }
+
+    private ChainVerifier.Result verifyFrom(String chain, Checkpoint start, boolean retentionAnchor, LongConsumer progress) {
         ChainVerifier verifier = ChainVerifier.forChain(chain, audit.chainKey(), audit.checkpointPublicKey())
                 .withCheckpoints(checkpoints(chain));
         if (start != null) {
-            verifier = verifier.startingAt(start);
+            verifier = retentionAnchor ? verifier.startingAtRetentionAnchor(start) : verifier.startingAt(start);
         }
         return verifier.verify(new Pages(chain, start == null ? 0 : start.seq(), progress));
     }

@@ -23,7 +23,7 @@ class IdentityEvents {
 
     private AuditLog.Event event(RequestContext ctx, String action, String targetKind, String targetName, String outcome,
             Map<String, ?> details) {
-        return new AuditLog.Event(AuditRecord.CLUSTER_CHAIN, ctx.actorKind(), ctx.actorId(), ctx.caller().via(), action,
+        return new AuditLog.Event(AuditRecord.CLUSTER_CHAIN, ctx.actorKind(), ctx.actorId(), ctx.caller().credentialRef(), action,
                 targetKind, null, targetName, outcome, ctx.requestId(), ctx.clientAddress(),
                 details.isEmpty() ? null : json.writeValueAsString(details));
     }
@@ -37,7 +37,7 @@ class IdentityEvents {
     /** Stages a successful record about an object in a namespace, on that namespace's chain. */
     CompletableFuture<AuditRecord> stageIn(RequestContext ctx, String namespace, String action, String targetKind,
             String targetName, Map<String, ?> details) {
-        return audit.record(new AuditLog.Event(namespace, ctx.actorKind(), ctx.actorId(), ctx.caller().via(), action,
+        return audit.record(new AuditLog.Event(namespace, ctx.actorKind(), ctx.actorId(), ctx.caller().credentialRef(), action,
                 targetKind, namespace, targetName, "success", ctx.requestId(), ctx.clientAddress(),
                 details.isEmpty() ? null : json.writeValueAsString(details)));
     }
@@ -60,7 +60,7 @@ class IdentityEvents {
      */
     void appendRefusal(RequestContext ctx, String namespace, String resource, String name, Map<String, ?> details) {
         audit.append(new AuditLog.Event(namespace == null ? AuditRecord.CLUSTER_CHAIN : namespace, ctx.actorKind(),
-                ctx.actorId(), ctx.caller().via(), "access.denied", resource, namespace, name, "denied",
+                ctx.actorId(), ctx.caller().credentialRef(), "access.denied", resource, namespace, name, "denied",
                 ctx.requestId(), ctx.clientAddress(), json.writeValueAsString(details)));
     }
 

@@ -261,7 +261,7 @@ public class Resources {
         details.put("resourceVersion", r.resourceVersion());
         details.put("generation", r.generation());
         details.put("changed", changed);
-        return audit.record(new AuditLog.Event(r.namespace(), ctx.actorKind(), ctx.actorId(), ctx.caller().via(),
+        return audit.record(new AuditLog.Event(r.namespace(), ctx.actorKind(), ctx.actorId(), ctx.caller().credentialRef(),
                 action, r.kind().name(), r.kind().namespaced() ? r.namespace() : null, r.name(), "success",
                 ctx.requestId(), ctx.clientAddress(), json.writeValueAsString(details)));
     }

@@ -590,7 +590,7 @@ public class Tasks {
         d.put("taskId", t.id());
         d.put("phase", t.phase().name());
         d.putAll(details);
-        return audit.record(new AuditLog.Event(t.namespace(), ctx.actorKind(), ctx.actorId(), ctx.caller().via(), action,
+        return audit.record(new AuditLog.Event(t.namespace(), ctx.actorKind(), ctx.actorId(), ctx.caller().credentialRef(), action,
                 "Task", t.namespace(), t.id(), "success", ctx.requestId(), ctx.clientAddress(), json.writeValueAsString(d)));
     }
 

@@ -41,6 +41,21 @@ public record Caller(String username, String userId, Credential credential) {
         return !(credential instanceof Credential.None);
     }
 
+    /**
+     * Which credential, for the audit ledger's {@code actorVia}: {@code token:<id>},
+     * {@code worker-credential:<id>}, {@code session:<first 16 hex of the session's stored hash>}
+     * (enough to find it, nothing that opens it), or {@code none}.
+     */
+    public String credentialRef() {
+        return switch (credential) {
+            case Credential.None n -> "none";
+            case Credential.Session s -> "session:" + s.idHash().substring(0, Math.min(16, s.idHash().length()));
+            case Credential.PersonalToken t -> "token:" + t.id();
+            case Credential.ScopedToken t -> "token:" + t.id();
+            case Credential.WorkerToken w -> "worker-credential:" + w.id();
+        };
+    }
+
     /** {@code session} or {@code token}, for logs and whoami. */
     public String via() {
         return switch (credential) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.warden.core.audit.AuditRecord;
 import io.warden.core.audit.Chain;
+import io.warden.core.audit.ChainVerifier;
 import io.warden.core.audit.Checkpoint;
 import io.warden.core.audit.CheckpointSigner;
 import io.warden.server.testing.Api;
@@ -94,6 +95,12 @@ abstract class AuditApiContract {
             out.add(Api.JSON.treeToValue(n, AuditRecord.class));
         }
         return out;
+    }
+
+    /** A metric's value, as GET /v1/metrics states it. */
+    private double metric(String name) {
+        return api.get("/v1/metrics").body().lines().filter(l -> l.startsWith(name + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(name.length() + 1))).orElseThrow(() -> new AssertionError("no metric " + name));
     }
 
     private CheckpointSigner publicKey() {
@@ -278,11 +285,61 @@ abstract class AuditApiContract {
     }
 
     @Test
-    @Order(9) // last: it drops a trigger
+    @Order(9)
+    void aVerificationThatOverlapsARetentionCutIsNotMistakenForDeletion() {
+        append("raced", 1100, "alice", "tool.apply"); // more than a page (1,000); checkpointed at 1,100
+        clock.advance(Duration.ofDays(3));
+        append("raced", 2, "alice", "tool.apply");
+        AuditMaintenance maintenance = server.bean(AuditMaintenance.class);
+        List<Long> pruned = new ArrayList<>();
+
+        // The cut commits after the verification read the anchor and its first page, before the second.
+        ChainVerifier.Result result = server.bean(AuditVerification.class).verify("raced", count -> {
+            if (pruned.isEmpty()) {
+                pruned.add((long) maintenance.prune());
+            }
+        });
+
+        assertThat(pruned.getFirst()).isGreaterThanOrEqualTo(1100);
+        // Verified from the new anchor (1,100) on, not reported as records 1,001.. deleted.
+        assertThat(result).isInstanceOfSatisfying(ChainVerifier.Ok.class, ok -> assertThat(ok.lastCheckpoint().seq()).isGreaterThanOrEqualTo(1100));
+    }
+
+    @Test
+    @Order(10)
+    void anAnchorCopiedInByHandIsNamedADeletionNotTakenForARetentionCut() throws SQLException {
+        append("copied", 12, "alice", "tool.apply"); // checkpoints at 5 and 10
+        Checkpoint genuine = checkpoints("copied").stream().filter(c -> c.seq() == 10).findFirst().orElseThrow();
+
+        // What the triggers allow a rogue DBA without dropping them: add an anchor (a genuine signed
+        // checkpoint), then delete the events at or before it.
+        try (Connection c = db.connect(); var insert = c.prepareStatement(
+                "INSERT INTO audit_anchors (chain, seq, hash, digest, at, signature) VALUES (?, ?, ?, ?, ?, ?)");
+                Statement s = c.createStatement()) {
+            insert.setString(1, genuine.chain());
+            insert.setLong(2, genuine.seq());
+            insert.setString(3, genuine.hash());
+            insert.setString(4, genuine.digest());
+            insert.setLong(5, genuine.time());
+            insert.setString(6, genuine.signature());
+            insert.executeUpdate();
+            assertThat(s.executeUpdate("DELETE FROM audit_events WHERE chain = 'copied' AND seq <= 10")).isEqualTo(10);
+        }
+
+        // No audit.prune record accounts for the anchor: the history before it was deleted.
+        List<JsonNode> lines = api.get("/v1/audit/verify?namespace=copied").body().lines().map(Api.JSON::readTree).toList();
+        assertThat(lines.getFirst().path("problem").asString()).isEqualTo("DELETED");
+        assertThat(lines.getFirst().path("seq").asLong()).isEqualTo(10);
+        assertThat(lines.getLast().path("status").asString()).isEqualTo("failed");
+    }
+
+    @Test
+    @Order(11) // last: it drops a trigger
     void theSweepRaisesTheAlarmWhenAChainIsTamperedWith(CapturedOutput output) throws SQLException {
         append("swept", 7, "alice", "tool.apply");
-        assertThat(server.bean(AuditMaintenance.class).sweep()).isZero();
-        assertThat(api.get("/v1/metrics").body()).contains("warden_audit_chains_failing 0.0");
+        int failing = server.bean(AuditMaintenance.class).sweep(); // 'copied' (the test before) already fails
+        assertThat(metric("warden_audit_chains_failing")).isEqualTo(failing);
+        double failures = metric("warden_audit_verify_failures_total");
 
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute(db.vendor().equals("sqlite") ? "DROP TRIGGER audit_events_no_update"
@@ -290,13 +347,19 @@ abstract class AuditApiContract {
             s.executeUpdate("UPDATE audit_events SET outcome = 'denied' WHERE chain = 'swept' AND seq = 6");
         }
 
-        assertThat(server.bean(AuditMaintenance.class).sweep()).isEqualTo(1);
-        String metrics = api.get("/v1/metrics").body();
-        assertThat(metrics).contains("warden_audit_chains_failing 1.0").contains("warden_audit_verify_failures_total 1.0");
+        assertThat(server.bean(AuditMaintenance.class).sweep()).isEqualTo(failing + 1);
+        assertThat(metric("warden_audit_chains_failing")).isEqualTo(failing + 1);
+        assertThat(metric("warden_audit_verify_failures_total")).isEqualTo(failures + failing + 1);
         assertThat(output.getAll()).contains("AUDIT LEDGER TAMPERING").contains("swept").contains("MODIFIED at seq 6");
         List<JsonNode> lines = api.get("/v1/audit/verify?namespace=swept").body().lines().map(Api.JSON::readTree).toList();
         assertThat(lines.getFirst().path("problem").asString()).isEqualTo("MODIFIED");
         assertThat(lines.getFirst().path("seq").asLong()).isEqualTo(6);
         assertThat(lines.getLast().path("status").asString()).isEqualTo("failed");
+
+        // Retention does not delete the evidence: the tampered chain keeps every record.
+        clock.advance(Duration.ofDays(3));
+        server.bean(AuditMaintenance.class).prune();
+        assertThat(events("namespace=swept&limit=100").getFirst().seq()).isEqualTo(1);
+        assertThat(output.getAll()).contains("chain 'swept' fails verification (MODIFIED at seq 6); retention will not prune it");
     }
 }

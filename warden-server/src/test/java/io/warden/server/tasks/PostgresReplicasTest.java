@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Two server replicas on one PostgreSQL database: a claim waiting on one is woken by a task
- * submitted through the other (LISTEN/NOTIFY), and a worker's credential works on either.
+ * submitted through the other (LISTEN/NOTIFY), a worker's credential works on either, and each
+ * answers only once its audit events are sealed while both stage events into the one table.
  */
 @EnabledIfPostgres
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -72,5 +73,28 @@ class PostgresReplicasTest {
                     .status()).isEqualTo(200);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> b.api().get("/v1/audit/verify?namespace=pair").body().contains("\"status\":\"ok\""));
+    }
+
+    @Test
+    void eachReplicaAnswersOnlyOnceItsEventsAreSealedWhicheverAppenderSealedThem() throws Exception {
+        // Both replicas stage events into the one table at once; each appender seals its own.
+        List<Api> through = List.of(a.api(), b.api(), a.api(), b.api());
+        try (ExecutorService pool = Executors.newFixedThreadPool(through.size())) {
+            List<Future<List<Integer>>> runs = through.stream().map(api -> pool.submit(() -> {
+                List<Integer> statuses = new java.util.ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                    statuses.add(api.post("/v1/namespaces/pair/tasks", "{\"tool\":\"noop\"}").status());
+                }
+                return statuses;
+            })).toList();
+            for (Future<List<Integer>> run : runs) {
+                assertThat(run.get()).containsOnly(201);
+            }
+        }
+        // No answer went out before its events were sealed (nor waited out the 10 s for them).
+        for (TestServer replica : List.of(a, b)) {
+            assertThat(replica.api().get("/v1/metrics").body()).contains("warden_audit_unsealed_answers_total 0.0");
+        }
+        assertThat(a.api().get("/v1/audit/verify?namespace=pair").body()).contains("\"status\":\"ok\"");
     }
 }

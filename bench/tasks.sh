@@ -11,14 +11,14 @@
 #   export GRAPHILE_URL='postgres://warden_test:warden_test@127.0.0.1:5432/graphile_bench'
 #   bench/tasks.sh [out-dir]
 #
-# BENCH_SECONDS (15), BENCH_WARMUP (8), BENCH_BACKLOG (500000) and BENCH_WORKERS (1,4,16) tune it.
+# BENCH_SECONDS (15), BENCH_WARMUP (20), BENCH_BACKLOG (500000) and BENCH_WORKERS (1,4,16) tune it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 : "${WARDEN_BENCH_POSTGRES_URL:?set WARDEN_BENCH_POSTGRES_URL=jdbc:postgresql://HOST:5432/DB?user=U&password=P}"
 : "${GRAPHILE_URL:?set GRAPHILE_URL=postgres://U:P@HOST:5432/DB (graphile-worker drops and creates its schema there)}"
 seconds=${BENCH_SECONDS:-15}
-warmup=${BENCH_WARMUP:-8}
+warmup=${BENCH_WARMUP:-20}
 backlog=${BENCH_BACKLOG:-500000}
 workers=${BENCH_WORKERS:-1,4,16}
 out=${1:-$(mktemp -d /tmp/warden-bench-tasks-XXXXXX)}

@@ -12,11 +12,14 @@ interface QueueUnderTest extends AutoCloseable {
     /** Submits one no-op task and returns its id once it is queued (committed). */
     String submit() throws Exception;
 
-    /** Claims at most one task for worker slot {@code worker}, waiting up to about a second when none is queued. */
-    List<Claim> claim(int worker) throws Exception;
+    /**
+     * Claims up to {@code max} tasks (the worker's free slots) in one go, as {@code warden worker}'s
+     * claimer does, waiting up to about a second when none is queued.
+     */
+    List<Claim> claim(int max) throws Exception;
 
     /** Reports the claimed task as succeeded. */
-    void complete(int worker, Claim claim) throws Exception;
+    void complete(Claim claim) throws Exception;
 
     /** Loads {@code n} queued tasks straight into the table (not measured). */
     void preload(int n) throws Exception;

@@ -7,7 +7,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The task rows both queues share: Warden's {@code tasks} table (V8__tasks.sql), filled the way
+ * The task rows both queues share: Warden's {@code tasks} table, filled the way
  * {@code Tasks.submit} fills it for a no-op job. Used to preload a backlog, and by the SQL
  * ceiling for its own submissions.
  */
@@ -29,12 +29,12 @@ final class TaskBacklog {
 
     private TaskBacklog() {}
 
-    /** Binds a new task row in {@code phase}; returns its id. */
-    static String bind(PreparedStatement ps, String phase, long now) throws SQLException {
+    /** Binds a new task row in {@code phase} whose history holds {@code lastEvent} events; returns its id. */
+    static String bind(PreparedStatement ps, String phase, long lastEvent, long now) throws SQLException {
         String id = UUID.randomUUID().toString();
         Object[] values = {id, NAMESPACE, "job", TOOL, TOOL_SPEC, null, "{}", null, phase, 0, null, 3, 1000L, 300_000L,
                 "[]", "{}", "{}", null, "5f".repeat(32), "user:bench", 0, 0, null, null, now, false, 10, null, null,
-                null, null, 0L, now, now, null, null};
+                null, null, lastEvent, now, now, null, null};
         for (int i = 0; i < values.length; i++) {
             ps.setObject(i + 1, values[i]);
         }
@@ -47,7 +47,7 @@ final class TaskBacklog {
             c.setAutoCommit(false);
             long now = System.currentTimeMillis() - 60_000;
             for (int i = 1; i <= n; i++) {
-                bind(ps, "Queued", now);
+                bind(ps, "Queued", 0, now);
                 ps.addBatch();
                 if (i % 10_000 == 0 || i == n) {
                     ps.executeBatch();

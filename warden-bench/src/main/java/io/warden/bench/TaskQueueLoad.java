@@ -3,10 +3,14 @@ package io.warden.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,21 +19,28 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Task queue throughput (issue 5): tasks per second through submit, claim and complete with a
- * no-op tool, for 1, 4 and 16 worker threads, on SQLite and PostgreSQL, Warden next to the
+ * no-op tool, for a worker with 1, 4 and 16 slots, on SQLite and PostgreSQL, Warden next to the
  * SQL-only ceiling in the same run. Not a JMH benchmark: it drives a pipeline of producer and
  * worker threads over a time window and reports throughput and submit-to-start percentiles.
  *
+ * <p>The worker is driven as {@code warden worker --concurrency N} drives the queue: one claimer
+ * asks for as many tasks as slots are free (one claim can hand out several), and each slot's
+ * thread reports its task as done at once (a no-op tool). The ceiling is driven the same way.
+ *
  * <ul>
- *   <li>{@code empty}: as many submitter threads as workers keep at most 2 x workers tasks in
+ *   <li>{@code empty}: as many submitter threads as slots keep at most 2 x slots tasks in
  *       flight (submitted, not yet completed), so the queue stays near empty; the figure is the
  *       whole pipeline's rate, and the latency is from just before a submission is sent to just
- *       after a worker's claim returns it.</li>
+ *       after the claim that hands it out returns.</li>
  *   <li>{@code backlog}: a backlog of queued tasks (default 500,000) is loaded straight into the
- *       table first (not measured); workers then claim and complete with no submitters, and the
- *       figure is the drain rate with a deep queue.</li>
+ *       table first (not measured); the worker then claims and completes with no submitters, and
+ *       the figure is the drain rate with a deep queue.</li>
  * </ul>
- * Each (database, mode, workers, system) trial starts on a fresh database. One JSON line per
- * trial goes to stdout, then a table with the ratio Warden / ceiling.
+ * Each (database, mode, workers, system) trial starts on a fresh database. Before the first trial
+ * of each system on each database, an unmeasured one ({@code --jit-warmup} seconds, 4 slots and 4
+ * submitters: every request the trials make) lets the JIT compilers settle, so every figure is a
+ * steady-state one. One JSON line per trial goes to stdout, then a table with the ratio Warden /
+ * ceiling.
  *
  * <pre>
  * java -cp warden-bench/target/warden-bench.jar io.warden.bench.TaskQueueLoad \
@@ -40,22 +51,24 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class TaskQueueLoad {
 
     record Options(List<String> dbs, List<String> modes, List<Integer> workers, List<String> systems, int seconds,
-            int warmup, int backlog) {
+            int warmup, int backlog, int jitWarmup) {
 
         static Options parse(String[] args) {
             Map<String, String> given = new HashMap<>(Map.of("--db", "sqlite,postgresql", "--mode", "empty,backlog",
-                    "--workers", "1,4,16", "--system", "warden,sql", "--seconds", "20", "--warmup", "5", "--backlog", "500000"));
+                    "--workers", "1,4,16", "--system", "warden,sql", "--seconds", "20", "--warmup", "5", "--backlog", "500000",
+                    "--jit-warmup", "60"));
             for (int i = 0; i < args.length; i += 2) {
                 if (!given.containsKey(args[i]) || i + 1 >= args.length) {
                     throw new IllegalArgumentException("usage: TaskQueueLoad [--db sqlite,postgresql] [--mode empty,backlog]"
-                            + " [--workers 1,4,16] [--system warden,sql] [--seconds 20] [--warmup 5] [--backlog 500000]");
+                            + " [--workers 1,4,16] [--system warden,sql] [--seconds 20] [--warmup 5] [--backlog 500000]"
+                            + " [--jit-warmup 60]");
                 }
                 given.put(args[i], args[i + 1]);
             }
             return new Options(split(given.get("--db")), split(given.get("--mode")),
                     split(given.get("--workers")).stream().map(Integer::parseInt).toList(), split(given.get("--system")),
                     Integer.parseInt(given.get("--seconds")), Integer.parseInt(given.get("--warmup")),
-                    Integer.parseInt(given.get("--backlog")));
+                    Integer.parseInt(given.get("--backlog")), Integer.parseInt(given.get("--jit-warmup")));
         }
 
         private static List<String> split(String s) {
@@ -82,10 +95,19 @@ public final class TaskQueueLoad {
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
         List<Result> results = new ArrayList<>();
+        Set<String> warmed = new HashSet<>();
         for (String db : o.dbs()) {
             for (String mode : o.modes()) {
                 for (int workers : o.workers()) {
                     for (String system : o.systems()) {
+                        if (o.jitWarmup() > 0 && warmed.add(system + "/" + db)) {
+                            // Steady state, as a server that has run for a while is: the first trial of
+                            // each system on each database is preceded by an unmeasured one that gives
+                            // the JIT compilers time (on two cores they need a minute for Warden's code).
+                            System.err.printf(Locale.ROOT, "# %s/%s: %d s of JIT warm-up, not measured%n", system, db, o.jitWarmup());
+                            trial(new Options(o.dbs(), o.modes(), o.workers(), o.systems(), 1, o.jitWarmup(), 0, 0),
+                                    db, "empty", 4, system);
+                        }
                         Result r = trial(o, db, mode, workers, system);
                         System.out.println(r.json());
                         results.add(r);
@@ -126,17 +148,37 @@ public final class TaskQueueLoad {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
             AtomicBoolean stop = new AtomicBoolean();
+            // One worker process with `workers` slots, as `warden worker --concurrency N` runs: one
+            // claimer asks for as many tasks as slots are free, and each slot's thread reports its task.
+            Semaphore free = new Semaphore(workers);
+            BlockingQueue<QueueUnderTest.Claim> handed = new LinkedBlockingQueue<>();
+            threads.add(Thread.ofPlatform().name("claimer").start(guard(failure, stop, () -> {
+                while (!stop.get()) {
+                    if (!free.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                        continue;
+                    }
+                    int slots = 1 + free.drainPermits();
+                    List<QueueUnderTest.Claim> got = queue.claim(slots);
+                    long now = System.nanoTime();
+                    for (QueueUnderTest.Claim c : got) {
+                        startedAt.put(c.id(), now);
+                        handed.add(c);
+                    }
+                    free.release(slots - got.size());
+                }
+            })));
             for (int w = 0; w < workers; w++) {
-                int slot = w;
-                threads.add(Thread.ofPlatform().name("worker-" + w).start(guard(failure, stop, () -> {
+                threads.add(Thread.ofPlatform().name("slot-" + w).start(guard(failure, stop, () -> {
                     while (!stop.get()) {
-                        for (QueueUnderTest.Claim c : queue.claim(slot)) {
-                            startedAt.put(c.id(), System.nanoTime());
-                            queue.complete(slot, c);
-                            completed.incrementAndGet();
-                            if (!backlog) {
-                                window.release();
-                            }
+                        QueueUnderTest.Claim c = handed.poll(100, TimeUnit.MILLISECONDS);
+                        if (c == null) {
+                            continue;
+                        }
+                        queue.complete(c);
+                        completed.incrementAndGet();
+                        free.release();
+                        if (!backlog) {
+                            window.release();
                         }
                     }
                 })));

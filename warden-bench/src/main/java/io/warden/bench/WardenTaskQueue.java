@@ -82,16 +82,16 @@ final class WardenTaskQueue implements QueueUnderTest {
     }
 
     @Override
-    public List<Claim> claim(int worker) throws Exception {
-        List<Claim> out = new ArrayList<>(1);
-        for (JsonNode t : call("POST", "/v1/workers/claim", workerToken, "{\"max\":1,\"waitSeconds\":1}", 200).path("tasks")) {
+    public List<Claim> claim(int max) throws Exception {
+        List<Claim> out = new ArrayList<>(max);
+        for (JsonNode t : call("POST", "/v1/workers/claim", workerToken, "{\"max\":" + max + ",\"waitSeconds\":1}", 200).path("tasks")) {
             out.add(new Claim(t.path("id").asString(), t.path("attempt").asInt()));
         }
         return out;
     }
 
     @Override
-    public void complete(int worker, Claim claim) throws Exception {
+    public void complete(Claim claim) throws Exception {
         call("POST", "/v1/workers/tasks/" + claim.id() + "/complete", workerToken,
                 "{\"attempt\":" + claim.attempt() + ",\"exitCode\":0,\"stdout\":\"\",\"stderr\":\"\"}", 200);
     }

@@ -435,11 +435,11 @@ public class AuditLog implements SmartLifecycle {
                 batch.clear();
                 stagedIds.clear();
                 for (AuditStore.PendingRow row : store.lockPending(owner, orphanedBefore(), MAX_BATCH)) {
-                    store.deletePending(row.id());
                     stagedIds.add(row.id());
                     CompletableFuture<AuditRecord> done = staged.get(row.id());
                     batch.add(new Pending(row.event(), done == null ? new CompletableFuture<>() : done));
                 }
+                store.deletePending(stagedIds);
                 batch.addAll(direct);
                 long now = clock.millis();
                 Map<String, AuditStore.Head> heads = new LinkedHashMap<>();

@@ -280,8 +280,11 @@ class AuditStore {
         return !jdbc.sql("SELECT 1 FROM audit_pending WHERE id = ?").param(id).query(Integer.class).list().isEmpty();
     }
 
-    void deletePending(long id) {
-        jdbc.sql("DELETE FROM audit_pending WHERE id = ?").param(id).update();
+    /** Deletes staged rows (they are being sealed in this transaction), as one JDBC batch. */
+    void deletePending(List<Long> ids) {
+        if (!ids.isEmpty()) {
+            batches.batchUpdate("DELETE FROM audit_pending WHERE id = ?", ids.stream().map(id -> new Object[] {id}).toList());
+        }
     }
 
     /** Whether anything staged is this server's to seal now (see {@link #lockPending}). */

@@ -80,7 +80,7 @@ public class WorkerCredentials {
                 .param(hash).query((rs, i) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
                 .optional();
         Row r = row.filter(x -> Tokens.constantTimeEquals(hash, x.hash())).orElseThrow(Credentials::invalid);
-        if (resources.find(Kinds.WORKER, r.namespace(), r.worker()).isEmpty()) {
+        if (!resources.exists(Kinds.WORKER, r.namespace(), r.worker())) {
             throw Credentials.invalid();
         }
         return new Caller("worker:" + r.namespace() + "/" + r.worker(), null,

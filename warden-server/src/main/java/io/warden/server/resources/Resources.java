@@ -238,6 +238,11 @@ public class Resources {
         return store.find(kind, namespace, name).map(StoredResource::toResource);
     }
 
+    /** Whether the resource exists: {@link #find} without reading it. */
+    public boolean exists(Kind kind, String namespace, String name) {
+        return store.exists(kind, namespace, name);
+    }
+
     /** The latest resourceVersion handed out. */
     public long currentVersion() {
         return store.currentVersion();

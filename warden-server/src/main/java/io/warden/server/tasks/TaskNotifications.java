@@ -32,7 +32,7 @@ class TaskNotifications implements SmartLifecycle {
 
     /** What changed: the payload of a notification. */
     enum Change {
-        QUEUE("q"), EVENTS("e");
+        QUEUE("q"), EVENTS("e"), QUEUE_AND_EVENTS("qe");
 
         final String payload;
 
@@ -70,7 +70,13 @@ class TaskNotifications implements SmartLifecycle {
                     var notes = pg.getNotifications(1000);
                     if (notes != null) {
                         for (var note : notes) {
-                            (Change.QUEUE.payload.equals(note.getParameter()) ? queue : events).fire();
+                            String payload = note.getParameter();
+                            if (payload.contains(Change.QUEUE.payload)) {
+                                queue.fire();
+                            }
+                            if (payload.contains(Change.EVENTS.payload)) {
+                                events.fire();
+                            }
                         }
                     }
                 }

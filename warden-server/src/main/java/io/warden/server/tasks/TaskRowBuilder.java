@@ -18,6 +18,7 @@ final class TaskRowBuilder {
     private long updatedAt;
     private Long startedAt;
     private Long finishedAt;
+    private long lastEvent;
 
     TaskRowBuilder(TaskRow t) {
         this.t = t;
@@ -35,6 +36,7 @@ final class TaskRowBuilder {
         updatedAt = t.updatedAt();
         startedAt = t.startedAt();
         finishedAt = t.finishedAt();
+        lastEvent = t.lastEvent();
     }
 
     TaskRowBuilder phase(Phase v) { phase = v; return this; }
@@ -51,12 +53,13 @@ final class TaskRowBuilder {
     TaskRowBuilder updatedAt(long v) { updatedAt = v; return this; }
     TaskRowBuilder startedAt(Long v) { startedAt = v; return this; }
     TaskRowBuilder finishedAt(Long v) { finishedAt = v; return this; }
+    TaskRowBuilder lastEvent(long v) { lastEvent = v; return this; }
 
     TaskRow build() {
         return new TaskRow(t.id(), t.namespace(), t.form(), t.tool(), t.toolSpec(), t.agent(), t.args(), t.input(), phase,
                 t.priority(), t.deadline(), t.maxAttempts(), t.backoffBaseMs(), t.backoffMaxMs(), t.nonRetryable(),
                 t.selector(), t.labels(), t.idempotencyKey(), t.requestHash(), t.submitter(), attempt, retryBase, worker,
                 leaseExpiresAt, runAfter, cancelRequested, t.timeoutSeconds(), exitCode, result, errorClass, error,
-                t.lastEvent(), t.createdAt(), updatedAt, startedAt, finishedAt);
+                lastEvent, t.createdAt(), updatedAt, startedAt, finishedAt);
     }
 }

@@ -5,7 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -34,10 +36,12 @@ class TaskStore {
             rs.getString(4), rs.getInt(5), rs.getString(6));
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
     private final Database database;
 
-    TaskStore(JdbcClient jdbc, Database database) {
+    TaskStore(JdbcClient jdbc, JdbcTemplate batches, Database database) {
         this.jdbc = jdbc;
+        this.batches = batches;
         this.database = database;
     }
 
@@ -156,25 +160,45 @@ class TaskStore {
                 .params(namespace, worker).query(Integer.class).single();
     }
 
-    /** Replaces the mutable state of a task locked in this transaction. */
+    /** Replaces the mutable state of a task locked in this transaction (its history's length included). */
     void update(TaskRow t) {
         jdbc.sql("UPDATE tasks SET phase = ?, attempt = ?, retry_base = ?, worker = ?, lease_expires_at = ?, run_after = ?,"
-                        + " cancel_requested = ?, exit_code = ?, result = ?, error_class = ?, error = ?, updated_at = ?,"
-                        + " started_at = ?, finished_at = ? WHERE id = ?")
+                        + " cancel_requested = ?, exit_code = ?, result = ?, error_class = ?, error = ?, last_event = ?,"
+                        + " updated_at = ?, started_at = ?, finished_at = ? WHERE id = ?")
                 .params(t.phase().name(), t.attempt(), t.retryBase(), t.worker(), t.leaseExpiresAt(), t.runAfter(),
-                        t.cancelRequested(), t.exitCode(), t.result(), t.errorClass(), t.error(), t.updatedAt(),
-                        t.startedAt(), t.finishedAt(), t.id())
+                        t.cancelRequested(), t.exitCode(), t.result(), t.errorClass(), t.error(), t.lastEvent(),
+                        t.updatedAt(), t.startedAt(), t.finishedAt(), t.id())
                 .update();
     }
 
-    /** Appends an event to a task's history; the task row must be locked (or just inserted) by this transaction. */
-    long appendEvent(String taskId, long at, String type, int attempt, String data) {
-        // Not UPDATE ... RETURNING: sqlite-jdbc leaves such a statement un-reset, holding the lock.
-        jdbc.sql("UPDATE tasks SET last_event = last_event + 1 WHERE id = ?").param(taskId).update();
-        long seq = jdbc.sql("SELECT last_event FROM tasks WHERE id = ?").param(taskId).query(Long.class).single();
-        jdbc.sql("INSERT INTO task_events (task_id, seq, at, type, attempt, data) VALUES (?, ?, ?, ?, ?, ?)")
-                .params(taskId, seq, at, type, attempt, data).update();
+    /**
+     * Stores a locked task's new state and one more event of its history: two statements. The
+     * event's seq follows the row's {@code last_event} as this transaction read it under the lock
+     * (or wrote it, for a new row), so no other writer can take the same seq.
+     */
+    TaskRow transition(TaskRow next, long at, String type, int attempt, String data) {
+        TaskRow stored = Tasks.copy(next).lastEvent(next.lastEvent() + 1).build();
+        update(stored);
+        insertEvents(List.of(new Event(stored.id(), stored.lastEvent(), at, type, attempt, data)));
+        return stored;
+    }
+
+    /** Appends events to the history of a task locked in this transaction; returns the history's new length. */
+    long appendEvents(TaskRow locked, long at, int attempt, List<Map.Entry<String, String>> typedData) {
+        List<Event> events = new ArrayList<>(typedData.size());
+        long seq = locked.lastEvent();
+        for (Map.Entry<String, String> e : typedData) {
+            events.add(new Event(locked.id(), ++seq, at, e.getKey(), attempt, e.getValue()));
+        }
+        jdbc.sql("UPDATE tasks SET last_event = ? WHERE id = ?").params(seq, locked.id()).update();
+        insertEvents(events);
         return seq;
+    }
+
+    /** Inserts events (one JDBC batch); their task row holds the matching {@code last_event}. */
+    void insertEvents(List<Event> events) {
+        batches.batchUpdate("INSERT INTO task_events (task_id, seq, at, type, attempt, data) VALUES (?, ?, ?, ?, ?, ?)",
+                events.stream().map(e -> new Object[] {e.taskId(), e.seq(), e.at(), e.type(), e.attempt(), e.data()}).toList());
     }
 
     List<Event> events(String taskId, long afterSeq, int limit) {

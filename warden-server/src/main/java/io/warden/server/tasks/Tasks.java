@@ -150,13 +150,14 @@ public class Tasks {
         List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
         try {
             TaskRow queued = tx.execute(s -> {
-                store.insert(row);
+                // Governance (a later issue) decides between Pending and Queued; until then every
+                // valid task is queued at once, so the row is stored queued with both events.
+                TaskRow q = copy(with(row, Phase.Queued, now)).lastEvent(2).build();
+                store.insert(q);
+                store.insertEvents(List.of(
+                        new TaskStore.Event(row.id(), 1, now, EVENT_PHASE, 0, phaseData(Phase.Pending, null)),
+                        new TaskStore.Event(row.id(), 2, now, EVENT_PHASE, 0, phaseData(Phase.Queued, null))));
                 audited.add(event(ctx, row, "task.submit", Map.of("tool", row.tool(), "args", audit.fingerprint(row.args()))));
-                store.appendEvent(row.id(), now, EVENT_PHASE, 0, phaseData(Phase.Pending, null));
-                // Governance (a later issue) decides here; until then every valid task is queued.
-                TaskRow q = with(row, Phase.Queued, now);
-                store.update(q);
-                store.appendEvent(row.id(), now, EVENT_PHASE, 0, phaseData(Phase.Queued, null));
                 audited.add(event(ctx, q, "task.queue", Map.of()));
                 wakeAfterCommit();
                 return q;
@@ -244,9 +245,8 @@ public class Tasks {
                 if (t.cancelRequested()) {
                     return t;
                 }
-                next = copy(t).cancelRequested(true).updatedAt(now).build();
-                store.update(next);
-                store.appendEvent(id, now, "cancel-requested", t.attempt(), "{}");
+                next = store.transition(copy(t).cancelRequested(true).updatedAt(now).build(), now, "cancel-requested",
+                        t.attempt(), "{}");
                 audited.add(event(ctx, next, "task.cancel-request", Map.of()));
             } else {
                 next = finish(t, Phase.Cancelled, now, "cancelled", "cancelled before it ran");
@@ -269,10 +269,9 @@ public class Tasks {
                 throw ApiProblem.conflict("only a dead-lettered task can be retried; this one is " + t.phase());
             }
             long now = clock.millis();
-            TaskRow next = copy(t).phase(Phase.Queued).retryBase(t.attempt()).runAfter(now).worker(null)
-                    .leaseExpiresAt(null).finishedAt(null).updatedAt(now).build();
-            store.update(next);
-            store.appendEvent(id, now, EVENT_PHASE, t.attempt(), phaseData(Phase.Queued, "manual retry"));
+            TaskRow next = store.transition(copy(t).phase(Phase.Queued).retryBase(t.attempt()).runAfter(now).worker(null)
+                    .leaseExpiresAt(null).finishedAt(null).updatedAt(now).build(), now, EVENT_PHASE, t.attempt(),
+                    phaseData(Phase.Queued, "manual retry"));
             audited.add(event(ctx, next, "task.retry", Map.of()));
             wakeAfterCommit();
             return next;
@@ -333,10 +332,9 @@ public class Tasks {
                 }
                 int attempt = t.attempt() + 1;
                 long lease = now + settings.leaseDuration().toMillis();
-                TaskRow running = copy(t).phase(Phase.Running).attempt(attempt).worker(worker.name()).leaseExpiresAt(lease)
-                        .startedAt(now).updatedAt(now).build();
-                store.update(running);
-                store.appendEvent(t.id(), now, EVENT_PHASE, attempt, phaseData(Phase.Running, null, worker.name()));
+                TaskRow running = store.transition(copy(t).phase(Phase.Running).attempt(attempt).worker(worker.name())
+                        .leaseExpiresAt(lease).startedAt(now).updatedAt(now).build(), now, EVENT_PHASE, attempt,
+                        phaseData(Phase.Running, null, worker.name()));
                 audited.add(event(ctx, running, "task.claim", Map.of("attempt", attempt)));
                 claimed.add(new Claimed(t.id(), t.namespace(), attempt, lease, t.tool(), json.readTree(t.toolSpec()),
                         json.readTree(t.args()), t.timeoutSeconds()));
@@ -390,11 +388,12 @@ public class Tasks {
             TaskRow t = lockHeld(worker, id, attempt);
             long now = clock.millis();
             for (Map.Entry<String, String> e : events) {
-                String data = e.getValue();
-                if (data.length() > MAX_EVENT_BYTES) {
+                if (e.getValue().length() > MAX_EVENT_BYTES) {
                     throw ApiProblem.badRequest("an event's data is limited to " + MAX_EVENT_BYTES + " characters");
                 }
-                store.appendEvent(t.id(), now, e.getKey(), attempt, data);
+            }
+            if (!events.isEmpty()) {
+                store.appendEvents(t, now, attempt, events);
             }
             wakeFollowersAfterCommit();
         });
@@ -406,10 +405,9 @@ public class Tasks {
         TaskRow out = tx.execute(s -> {
             TaskRow t = lockHeld(worker, id, attempt);
             long now = clock.millis();
-            TaskRow done = copy(t).phase(Phase.Succeeded).exitCode(outcome.exitCode()).result(resultJson(outcome))
-                    .worker(t.worker()).leaseExpiresAt(null).finishedAt(now).updatedAt(now).build();
-            store.update(done);
-            store.appendEvent(id, now, EVENT_PHASE, attempt, phaseData(Phase.Succeeded, null));
+            TaskRow done = store.transition(copy(t).phase(Phase.Succeeded).exitCode(outcome.exitCode())
+                    .result(resultJson(outcome)).worker(t.worker()).leaseExpiresAt(null).finishedAt(now).updatedAt(now).build(),
+                    now, EVENT_PHASE, attempt, phaseData(Phase.Succeeded, null));
             audited.add(event(ctx, done, "task.succeed", Map.of("attempt", attempt, "exitCode", String.valueOf(outcome.exitCode()))));
             wakeAfterCommit();
             return done;
@@ -536,18 +534,13 @@ public class Tasks {
     }
 
     private TaskRow requeue(TaskRow t, long now, long runAfter, String reason) {
-        TaskRow next = copy(t).phase(Phase.Queued).worker(null).leaseExpiresAt(null).runAfter(runAfter).updatedAt(now).build();
-        store.update(next);
-        store.appendEvent(t.id(), now, EVENT_PHASE, t.attempt(), phaseData(Phase.Queued, reason));
-        return next;
+        return store.transition(copy(t).phase(Phase.Queued).worker(null).leaseExpiresAt(null).runAfter(runAfter)
+                .updatedAt(now).build(), now, EVENT_PHASE, t.attempt(), phaseData(Phase.Queued, reason));
     }
 
     private TaskRow finish(TaskRow t, Phase phase, long now, String errorClass, String message) {
-        TaskRow next = copy(t).phase(phase).errorClass(errorClass).error(message).leaseExpiresAt(null).finishedAt(now)
-                .updatedAt(now).build();
-        store.update(next);
-        store.appendEvent(t.id(), now, EVENT_PHASE, t.attempt(), phaseData(phase, message));
-        return next;
+        return store.transition(copy(t).phase(phase).errorClass(errorClass).error(message).leaseExpiresAt(null)
+                .finishedAt(now).updatedAt(now).build(), now, EVENT_PHASE, t.attempt(), phaseData(phase, message));
     }
 
     private static TaskRow with(TaskRow t, Phase phase, long now) {
@@ -596,8 +589,7 @@ public class Tasks {
 
     /** After commit: wakes claimers (the queue changed) and followers (histories grew), here and on every replica. */
     private void wakeAfterCommit() {
-        wake(TaskNotifications.Change.QUEUE, signal);
-        wake(TaskNotifications.Change.EVENTS, eventSignal);
+        wake(TaskNotifications.Change.QUEUE_AND_EVENTS, signal, eventSignal); // one NOTIFY for both
     }
 
     /** After commit: wakes only followers (output was appended; the queue did not change). */
@@ -605,12 +597,14 @@ public class Tasks {
         wake(TaskNotifications.Change.EVENTS, eventSignal);
     }
 
-    private void wake(TaskNotifications.Change change, io.warden.server.storage.Signal local) {
+    private void wake(TaskNotifications.Change change, io.warden.server.storage.Signal... local) {
         notifications.notifyInTransaction(change);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                local.fire();
+                for (io.warden.server.storage.Signal s : local) {
+                    s.fire();
+                }
             }
         });
     }

@@ -230,6 +230,10 @@ abstract class TaskQueueContract {
         assertThat(done.path("phase").asString()).isEqualTo("Succeeded");
         assertThat(done.path("result").path("stdout").asString()).isEqualTo("hi\n");
         assertThat(done.path("result").path("result").path("ok").asBoolean()).isTrue();
+        // One history, numbered without gaps or repeats, in the order it happened.
+        JsonNode history = admin.get("/v1/namespaces/" + NS + "/tasks/" + id + "/events").json().path("items");
+        assertThat(history.findValues("seq")).extracting(JsonNode::asLong).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(history.findValuesAsString("type")).containsExactly("phase", "phase", "phase", "stdout", "phase");
     }
 
     @Test

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The task queue benchmark (issue 5), every peer in one run:
 #   - Warden (real server in-process, HTTP on loopback) next to the SQL-only ceiling, on SQLite
-#     and PostgreSQL, empty queue and a backlog, 1, 4 and 16 worker threads (TaskQueueLoad);
+#     and PostgreSQL, empty queue and a backlog, a worker with 1, 4 and 16 slots (TaskQueueLoad);
 #   - graphile-worker 0.16.6 on the same PostgreSQL, same modes and concurrencies.
 # Needs PostgreSQL (WARDEN_BENCH_POSTGRES_URL, a database the bench may create schemas in, and
 # GRAPHILE_URL, a database graphile-worker may own), Node 20 and npm. Writes JSON lines and the
@@ -11,14 +11,15 @@
 #   export GRAPHILE_URL='postgres://warden_test:warden_test@127.0.0.1:5432/graphile_bench'
 #   bench/tasks.sh [out-dir]
 #
-# BENCH_SECONDS (15), BENCH_WARMUP (20), BENCH_BACKLOG (500000) and BENCH_WORKERS (1,4,16) tune it.
+# BENCH_SECONDS (15), BENCH_WARMUP (10), BENCH_JIT_WARMUP (60), BENCH_BACKLOG (500000) and BENCH_WORKERS (1,4,16) tune it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 : "${WARDEN_BENCH_POSTGRES_URL:?set WARDEN_BENCH_POSTGRES_URL=jdbc:postgresql://HOST:5432/DB?user=U&password=P}"
 : "${GRAPHILE_URL:?set GRAPHILE_URL=postgres://U:P@HOST:5432/DB (graphile-worker drops and creates its schema there)}"
 seconds=${BENCH_SECONDS:-15}
-warmup=${BENCH_WARMUP:-20}
+warmup=${BENCH_WARMUP:-10}
+jit_warmup=${BENCH_JIT_WARMUP:-60}
 backlog=${BENCH_BACKLOG:-500000}
 workers=${BENCH_WORKERS:-1,4,16}
 out=${1:-$(mktemp -d /tmp/warden-bench-tasks-XXXXXX)}
@@ -37,7 +38,7 @@ echo "[bench] installing graphile-worker (npm ci)" >&2
 echo "[bench] Warden and the SQL ceiling: $out/warden.jsonl" >&2
 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp warden-bench/target/warden-bench.jar \
   io.warden.bench.TaskQueueLoad --db sqlite,postgresql --mode empty,backlog --workers "$workers" \
-  --system warden,sql --seconds "$seconds" --warmup "$warmup" --backlog "$backlog" \
+  --system warden,sql --seconds "$seconds" --warmup "$warmup" --jit-warmup "$jit_warmup" --backlog "$backlog" \
   > "$out/warden.txt" 2> "$out/warden.err"
 grep '^{' "$out/warden.txt" > "$out/warden.jsonl"
 

@@ -9,6 +9,8 @@ import io.warden.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /** Custody of the chain key and the checkpoint key: created private, never silently replaced. */
@@ -44,6 +46,21 @@ class AuditKeysTest {
                     .hasStackTraceContaining(keyFile);
             assertThat(db.dataDir().resolve(keyFile)).doesNotExist();
         }
+    }
+
+    @Test
+    void emptyingTheChainHeadsDoesNotPassForAnEmptyLedger() throws Exception {
+        // The heads table is ordinary state; a DBA who empties it and removes the key must not get
+        // a server that mints a new key over the old events.
+        TestDatabase db = TestDatabase.sqlite();
+        TestServer.start(db).close();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM audit_chains");
+        }
+        Files.delete(db.dataDir().resolve(AuditKeys.CHAIN_KEY_FILE));
+
+        assertThatThrownBy(() -> TestServer.start(db).close()).hasStackTraceContaining("the audit ledger has events but");
+        assertThat(db.dataDir().resolve(AuditKeys.CHAIN_KEY_FILE)).doesNotExist();
     }
 
     @Test

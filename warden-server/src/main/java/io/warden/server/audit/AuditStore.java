@@ -82,6 +82,16 @@ class AuditStore {
                 .update();
     }
 
+    /**
+     * The name of every chain the ledger knows of, by name (the cluster chain {@code ""} first):
+     * those with a head, and those with a checkpoint or an anchor, so a chain whose events were
+     * deleted together with its head row is still verified (and its checkpoints name the cut).
+     */
+    List<String> chainNames() {
+        return jdbc.sql("SELECT chain FROM audit_chains UNION SELECT chain FROM audit_checkpoints"
+                + " UNION SELECT chain FROM audit_anchors ORDER BY chain").query(String.class).list();
+    }
+
     /** Every chain's head, by name (not locked). */
     List<Head> heads() {
         return jdbc.sql("SELECT " + HEAD_COLUMNS + " FROM audit_chains ORDER BY chain").query(HEADS).list();

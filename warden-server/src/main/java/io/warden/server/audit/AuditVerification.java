@@ -30,9 +30,9 @@ class AuditVerification {
         this.audit = audit;
     }
 
-    /** The names of every chain, cluster chain ({@code ""}) first. */
+    /** The names of every chain, cluster chain ({@code ""}) first; see {@link AuditStore#chainNames}. */
     List<String> chains() {
-        return store.heads().stream().map(AuditStore.Head::chain).toList();
+        return store.chainNames();
     }
 
     /** Verifies the whole chain (from its anchor, if pruned); {@code progress} hears the running count. */

@@ -361,5 +361,21 @@ abstract class AuditApiContract {
         server.bean(AuditMaintenance.class).prune();
         assertThat(events("namespace=swept&limit=100").getFirst().seq()).isEqualTo(1);
         assertThat(output.getAll()).contains("chain 'swept' fails verification (MODIFIED at seq 6); retention will not prune it");
+
+        // A whole chain deleted with its head row is still verified: its checkpoints name the cut.
+        append("vanished", 7, "alice", "tool.apply"); // checkpointed at 5
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            if (db.vendor().equals("sqlite")) {
+                s.execute("DROP TRIGGER audit_events_no_delete");
+            }
+            s.executeUpdate("DELETE FROM audit_events WHERE chain = 'vanished'");
+            s.executeUpdate("DELETE FROM audit_chains WHERE chain = 'vanished'");
+        }
+        List<JsonNode> all = api.get("/v1/audit/verify").body().lines().map(Api.JSON::readTree).toList();
+        assertThat(all).anySatisfy(l -> {
+            assertThat(l.path("chain").asString()).isEqualTo("vanished");
+            assertThat(l.path("problem").asString()).isEqualTo("TRUNCATED");
+            assertThat(l.path("seq").asLong()).isEqualTo(1);
+        });
     }
 }

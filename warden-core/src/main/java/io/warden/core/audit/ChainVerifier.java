@@ -183,6 +183,9 @@ public final class ChainVerifier {
         private long count;
         private Checkpoint lastCheckpoint;
         private boolean pruneRecorded;
+        /** What the cut's own record says in its details, when the anchor is a retention cut. */
+        private final java.util.regex.Pattern pruneDetails = pruned
+                ? java.util.regex.Pattern.compile("\"anchorSeq\":" + anchor.seq() + "(?![0-9])") : null;
 
         Run(Lookahead records) {
             this.records = records;
@@ -225,8 +228,7 @@ public final class ChainVerifier {
         }
 
         private boolean accountsForAnchor(AuditRecord r) {
-            return "audit.prune".equals(r.action()) && r.details() != null
-                    && java.util.regex.Pattern.compile("\"anchorSeq\":" + anchor.seq() + "(?![0-9])").matcher(r.details()).find();
+            return "audit.prune".equals(r.action()) && r.details() != null && pruneDetails.matcher(r.details()).find();
         }
 
         /** Sets the starting point from the anchor (if any) and files the checkpoints to check. */

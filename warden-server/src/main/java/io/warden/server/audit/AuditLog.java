@@ -300,6 +300,28 @@ public class AuditLog implements SmartLifecycle {
         return all;
     }
 
+    /**
+     * Waits until the events staged for {@code chain} when this is called are sealed, whichever
+     * server's appender seals them (at most {@link #WAIT}).
+     *
+     * @return whether the chain had staged events, now sealed; false when it had none (SQLite
+     *     never stages) or they are still waiting
+     */
+    boolean awaitStaged(String chain) {
+        List<Long> ids = store.pendingIds(chain);
+        if (ids.isEmpty()) {
+            return false;
+        }
+        List<Staged> waiting = ids.stream().map(id -> staged.computeIfAbsent(id, Staged::new)).toList();
+        queue.offer(NUDGE);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        boolean all = true;
+        for (Staged s : waiting) {
+            all &= awaitSealed(s, deadline);
+        }
+        return all;
+    }
+
     private boolean awaitSealed(CompletableFuture<AuditRecord> f, long deadline) {
         while (true) {
             try {

@@ -2,13 +2,17 @@ package io.warden.server.audit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.warden.core.audit.AuditRecord;
 import io.warden.core.audit.ChainVerifier;
 import io.warden.core.audit.Checkpoint;
 import io.warden.server.WardenProperties;
 import io.warden.server.storage.BackgroundJobs;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -99,6 +103,7 @@ class AuditMaintenance extends BackgroundJobs {
                         chain, f.problem(), f.seq());
                 continue;
             }
+            List<CompletableFuture<AuditRecord>> recorded = new ArrayList<>(1);
             Integer n = tx.execute(s -> {
                 if (!store.tryJobLock(RETENTION_LOCK)) {
                     return 0;
@@ -109,13 +114,14 @@ class AuditMaintenance extends BackgroundJobs {
                     return 0;
                 }
                 int events = store.prune(cut);
-                audit.record(new AuditLog.Event(chain, "system", "retention", null, "audit.prune", "AuditChain",
+                recorded.add(audit.record(new AuditLog.Event(chain, "system", "retention", null, "audit.prune", "AuditChain",
                         chain.isEmpty() ? null : chain, chain, "success", null, null,
                         json.writeValueAsString(Map.of("anchorSeq", cut.seq(), "eventsRemoved", events,
-                                "retentionDays", props.retentionDays()))));
+                                "retentionDays", props.retentionDays())))));
                 log.info("audit retention cut chain '{}' at checkpoint {} ({} events removed)", chain, cut.seq(), events);
                 return events;
             });
+            audit.settle(recorded); // the cut is done once its own record is in the chain
             removed += n == null ? 0 : n;
         }
         return removed;

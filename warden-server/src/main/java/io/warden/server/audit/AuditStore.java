@@ -285,6 +285,11 @@ class AuditStore {
                 .list();
     }
 
+    /** The staged events of a chain still waiting to be sealed, by staging id. */
+    List<Long> pendingIds(String chain) {
+        return jdbc.sql("SELECT id FROM audit_pending WHERE chain = ?").param(chain).query(Long.class).list();
+    }
+
     /** Whether a staged event still waits (it is deleted in the transaction that seals it). */
     boolean pending(long id) {
         return !jdbc.sql("SELECT 1 FROM audit_pending WHERE id = ?").param(id).query(Integer.class).list().isEmpty();

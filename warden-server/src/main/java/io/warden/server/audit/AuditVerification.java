@@ -8,8 +8,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 import java.util.function.LongConsumer;
+import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Service;
 
 /**
@@ -54,7 +54,9 @@ class AuditVerification {
      * Verifies from a start chosen given the chain's anchor. Reads are not one snapshot, so a
      * retention prune that commits mid-way (a new anchor, the events before it deleted) would look
      * like deleted records: when a verification fails and the anchor moved meanwhile, it runs again
-     * from the new anchor. Tampering does not move the anchor, so it is still reported.
+     * from the new anchor, and when it fails at the anchor while that chain has staged events
+     * (the cut's own record, not sealed yet) it runs again once they are sealed. Tampering moves no
+     * anchor and stages nothing, so it is still reported, without waiting.
      */
     private ChainVerifier.Result verifyAcrossPrunes(String chain, UnaryOperator<Checkpoint> start, LongConsumer progress) {
         for (int run = 1; ; run++) {
@@ -66,18 +68,11 @@ class AuditVerification {
             }
             boolean anchorMoved = !Objects.equals(anchor, store.anchor(chain).orElse(null));
             // A cut that just committed may not have its audit.prune record sealed yet (PostgreSQL
-            // seals staged events a moment after their transaction): look again shortly.
-            boolean cutJustMade = anchor != null && result instanceof ChainVerifier.Failed f && f.seq() == anchor.seq();
-            if (!anchorMoved && !cutJustMade) {
+            // seals staged events a moment after their transaction): once they are, look again.
+            boolean cutRecordSealedSince = !anchorMoved && anchor != null
+                    && result instanceof ChainVerifier.Failed f && f.seq() == anchor.seq() && audit.awaitStaged(chain);
+            if (!anchorMoved && !cutRecordSealedSince) {
                 return result;
-            }
-            if (cutJustMade && !anchorMoved) {
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return result;
-                }
             }
         }
     }

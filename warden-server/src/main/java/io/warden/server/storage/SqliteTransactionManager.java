@@ -12,8 +12,8 @@ import org.springframework.transaction.TransactionDefinition;
  * again, so under concurrent writes most of the time goes to sleeping while the lock is free.
  * A fair lock here hands the database to the next transaction the moment the last one ends, in
  * arrival order. (Nothing in Warden opens a transaction inside another; on SQLite that would
- * wait on the outer one's write lock either way.) Other processes (the CLI never writes; a DBA's sqlite3 shell might) still meet SQLite's own
- * busy timeout.
+ * wait on the outer one's write lock either way.) Other processes (the CLI never writes; a DBA's
+ * sqlite3 shell might) still meet SQLite's own busy timeout.
  */
 final class SqliteTransactionManager extends JdbcTransactionManager {
 

@@ -183,8 +183,8 @@ class TaskStore {
         return stored;
     }
 
-    /** Appends events to the history of a task locked in this transaction; returns the history's new length. */
-    long appendEvents(TaskRow locked, long at, int attempt, List<Map.Entry<String, String>> typedData) {
+    /** Appends events to the history of a task locked in this transaction. */
+    void appendEvents(TaskRow locked, long at, int attempt, List<Map.Entry<String, String>> typedData) {
         List<Event> events = new ArrayList<>(typedData.size());
         long seq = locked.lastEvent();
         for (Map.Entry<String, String> e : typedData) {
@@ -192,7 +192,6 @@ class TaskStore {
         }
         jdbc.sql("UPDATE tasks SET last_event = ? WHERE id = ?").params(seq, locked.id()).update();
         insertEvents(events);
-        return seq;
     }
 
     /** Inserts events (one JDBC batch); their task row holds the matching {@code last_event}. */

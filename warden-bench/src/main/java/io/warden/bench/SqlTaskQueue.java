@@ -1,6 +1,7 @@
 package io.warden.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.warden.server.storage.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -25,7 +27,10 @@ import org.flywaydb.core.Flyway;
  *       and group commit) is Warden's work, so the ceiling does not do it.</li>
  * </ul>
  *
- * Idle claimers wait on an in-process monitor that a submission's commit notifies, as Warden's
+ * On SQLite the pool keeps compiled statements per connection, as the server's does (a hand-written
+ * JDBC program would prepare each statement once, too).
+ *
+ * <p>Idle claimers wait on an in-process monitor that a submission's commit notifies, as Warden's
  * in-process signal does. The ratio Warden / ceiling says how much of the database's speed
  * Warden keeps for the same durable work.
  */
@@ -41,7 +46,9 @@ final class SqlTaskQueue implements QueueUnderTest {
     private static final String LINK = "a5".repeat(32);
     private static final long LEASE_MS = 30_000;
 
-    private final HikariDataSource pool;
+    private final HikariDataSource hikari;
+    /** The pool as the server uses it: on SQLite with its compiled statements kept per connection. */
+    private final DataSource pool;
     private final String lock;
     private final String skipLocked;
     private final AtomicLong auditSeq = new AtomicLong();
@@ -50,7 +57,8 @@ final class SqlTaskQueue implements QueueUnderTest {
 
     SqlTaskQueue(TrialDatabase database) {
         // As the server sizes its pools: 8 connections on SQLite, 10 (the default) on PostgreSQL.
-        this.pool = database.postgres() ? database.postgresPool("bench-ceiling", 10) : database.sqlitePool("bench-ceiling");
+        this.hikari = database.postgres() ? database.postgresPool("bench-ceiling", 10) : database.sqlitePool("bench-ceiling");
+        this.pool = database.postgres() ? hikari : Database.withStatementCache(hikari);
         this.lock = database.postgres() ? " FOR UPDATE" : "";
         this.skipLocked = database.postgres() ? " FOR UPDATE SKIP LOCKED" : "";
         // The server's schema, from the server's migrations, as the server applies them.
@@ -264,6 +272,6 @@ final class SqlTaskQueue implements QueueUnderTest {
 
     @Override
     public void close() {
-        pool.close();
+        hikari.close();
     }
 }

@@ -63,11 +63,6 @@ class ResourceStore {
                 .query(rows).optional();
     }
 
-    boolean exists(Kind kind, String namespace, String name) {
-        return !jdbc.sql("SELECT 1 FROM resources WHERE kind = ? AND namespace = ? AND name = ?")
-                .params(kind.name(), namespace, name).query(Integer.class).list().isEmpty();
-    }
-
     /** Up to {@code limit} resources with names after {@code afterName}, in name order. */
     List<StoredResource> page(Kind kind, String namespace, String afterName, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM resources WHERE kind = ? AND namespace = ? AND name > ?"

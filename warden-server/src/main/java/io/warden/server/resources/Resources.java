@@ -56,10 +56,12 @@ public class Resources {
     private final Clock clock;
     private final ChangeSignal signal;
     private final AuditLog audit;
+    private final ResourceCache cache;
 
     Resources(ResourceStore store, TransactionTemplate tx, ManifestValidator validator, JsonMapper json,
-            Clock clock, ChangeSignal signal, AuditLog audit) {
+            Clock clock, ChangeSignal signal, AuditLog audit, ResourceCache cache) {
         this.audit = audit;
+        this.cache = cache;
         this.store = store;
         this.tx = tx;
         this.validator = validator;
@@ -217,30 +219,36 @@ public class Resources {
         return new Page(picked.stream().map(StoredResource::toResource).toList(), version, next);
     }
 
-    /** Every resource of a kind in a namespace, by name; empty when the namespace does not exist. */
+    /**
+     * Every resource of a kind in a namespace, by name; empty when the namespace does not exist.
+     * Read-only values, exact as of the current resourceVersion ({@link ResourceCache}).
+     */
     public List<Resource> all(Kind kind, String namespace) {
-        if (kind.namespaced() && store.find(Kinds.NAMESPACE, "", namespace).isEmpty()) {
-            return List.of();
-        }
-        List<Resource> out = new ArrayList<>();
-        String after = "";
-        while (true) {
-            List<StoredResource> batch = store.page(kind, namespace, after, 500);
-            batch.forEach(r -> out.add(r.toResource()));
-            if (batch.size() < 500) {
-                return out;
+        return cache.all(kind, namespace, () -> {
+            if (kind.namespaced() && store.find(Kinds.NAMESPACE, "", namespace).isEmpty()) {
+                return List.of();
             }
-            after = batch.getLast().name();
-        }
+            List<Resource> out = new ArrayList<>();
+            String after = "";
+            while (true) {
+                List<StoredResource> batch = store.page(kind, namespace, after, 500);
+                batch.forEach(r -> out.add(r.toResource()));
+                if (batch.size() < 500) {
+                    return List.copyOf(out);
+                }
+                after = batch.getLast().name();
+            }
+        });
     }
 
+    /** A resource, if it exists. A read-only value, exact as of the current resourceVersion ({@link ResourceCache}). */
     public Optional<Resource> find(Kind kind, String namespace, String name) {
-        return store.find(kind, namespace, name).map(StoredResource::toResource);
+        return cache.find(kind, namespace, name, () -> store.find(kind, namespace, name).map(StoredResource::toResource));
     }
 
-    /** Whether the resource exists: {@link #find} without reading it. */
+    /** Whether the resource exists. */
     public boolean exists(Kind kind, String namespace, String name) {
-        return store.exists(kind, namespace, name);
+        return find(kind, namespace, name).isPresent();
     }
 
     /** The latest resourceVersion handed out. */
@@ -277,7 +285,10 @@ public class Resources {
         T result;
         try {
             audited.clear();
-            result = tx.execute(work);
+            result = tx.execute(status -> {
+                cache.writing();
+                return work.doInTransaction(status);
+            });
         } catch (DuplicateKeyException e) {
             // Two creators raced past the version lock's snapshot; the loser sees a conflict.
             throw ApiProblem.conflict("the resource was changed concurrently; read it again and retry");

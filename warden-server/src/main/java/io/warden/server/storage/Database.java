@@ -78,6 +78,14 @@ public enum Database {
         pool.setMaximumPoolSize(Math.max(2, Math.min(poolSize, 8)));
     }
 
+    /**
+     * A SQLite pool that keeps each connection's compiled statements ({@link SqliteStatementCache});
+     * closing it closes the pool.
+     */
+    public static javax.sql.DataSource withStatementCache(com.zaxxer.hikari.HikariDataSource sqlitePool) {
+        return new SqliteStatementCache(sqlitePool, sqlitePool);
+    }
+
     /** Applies the per-database connection settings to a pool configuration. */
     void configure(HikariConfig pool, WardenProperties props, DataDirectory dataDir) {
         switch (this) {

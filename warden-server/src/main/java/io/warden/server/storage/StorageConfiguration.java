@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.warden.server.WardenProperties;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -26,12 +27,14 @@ class StorageConfiguration {
         return Database.of(props.db());
     }
 
+    /** The connection pool; on SQLite with compiled statements kept per connection ({@link SqliteStatementCache}). */
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(WardenProperties props, Database database, DataDirectory dataDir) {
+    DataSource dataSource(WardenProperties props, Database database, DataDirectory dataDir) {
         HikariConfig pool = new HikariConfig();
         pool.setPoolName("warden-" + database.id());
         database.configure(pool, props, dataDir);
-        return new HikariDataSource(pool);
+        HikariDataSource hikari = new HikariDataSource(pool);
+        return database == Database.SQLITE ? Database.withStatementCache(hikari) : hikari;
     }
 
     /**
@@ -39,7 +42,7 @@ class StorageConfiguration {
      * process instead of in SQLite's sleeping busy handler ({@link SqliteTransactionManager}).
      */
     @Bean
-    PlatformTransactionManager transactionManager(HikariDataSource dataSource, Database database) {
+    PlatformTransactionManager transactionManager(DataSource dataSource, Database database) {
         return database == Database.SQLITE ? new SqliteTransactionManager(dataSource) : new JdbcTransactionManager(dataSource);
     }
 

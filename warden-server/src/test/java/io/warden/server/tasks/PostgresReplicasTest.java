@@ -97,4 +97,28 @@ class PostgresReplicasTest {
         }
         assertThat(a.api().get("/v1/audit/verify?namespace=pair").body()).contains("\"status\":\"ok\"");
     }
+
+    @Test
+    void whatOneReplicaRevokesTheOtherRefusesAtOnce() {
+        // Each replica keeps parsed resources in memory; a change through the other must still count at once.
+        Api admin = a.api();
+        assertThat(admin.post("/v1/users", "{\"username\":\"rex\",\"password\":\"a-long-enough-password-7\"}").status())
+                .isEqualTo(201);
+        assertThat(admin.put("/v1/namespaces/pair/rolebindings/rex-writes", Api.manifest("{'apiVersion':'warden.dev/v1',"
+                + "'kind':'RoleBinding','metadata':{'name':'rex-writes'},'spec':{'roleRef':{'name':'writer'},"
+                + "'subjects':[{'kind':'User','name':'rex'}]}}")).status()).isEqualTo(201);
+        Api rex = a.api().withToken(TestServer.login(a.api().anonymous(), "rex", "a-long-enough-password-7"));
+        assertThat(rex.post("/v1/namespaces/pair/tasks", "{\"tool\":\"noop\"}").status()).isEqualTo(201);
+        assertThat(rex.post("/v1/namespaces/pair/tasks", "{\"tool\":\"noop\"}").status()).isEqualTo(201);
+        assertThat(b.api().delete("/v1/namespaces/pair/rolebindings/rex-writes").status()).isEqualTo(200);
+        assertThat(rex.post("/v1/namespaces/pair/tasks", "{\"tool\":\"noop\"}").status()).isEqualTo(404);
+
+        assertThat(admin.put("/v1/namespaces/pair/workers/gone", Api.manifest("{'apiVersion':'warden.dev/v1','kind':'Worker',"
+                + "'metadata':{'name':'gone','namespace':'pair'},'spec':{}}")).status()).isEqualTo(201);
+        Api worker = a.api().withToken(a.api().post("/v1/namespaces/pair/workers/gone/credentials", "{}").json()
+                .path("token").asString());
+        assertThat(worker.post("/v1/workers/heartbeat", "{\"tasks\":[]}").status()).isEqualTo(200);
+        assertThat(b.api().delete("/v1/namespaces/pair/workers/gone").status()).isEqualTo(200);
+        assertThat(worker.post("/v1/workers/heartbeat", "{\"tasks\":[]}").status()).isEqualTo(401);
+    }
 }

@@ -1,0 +1,145 @@
+package io.warden.server.resources;
+
+import static io.warden.server.testing.Api.manifest;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.warden.api.Kinds;
+import io.warden.api.Resource;
+import io.warden.server.testing.Api;
+import io.warden.server.testing.TestDatabase;
+import io.warden.server.testing.TestServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The resource read cache ({@link ResourceCache}) never hands out something the database no
+ * longer holds: a change made underneath this server (as another replica makes it), a binding
+ * revoked a moment ago, a request's own write, and a write that rolled back.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ResourceCacheContract {
+
+    private static final String PASSWORD = "a-long-enough-password-7";
+
+    private TestDatabase db;
+    private TestServer server;
+    private Api admin;
+
+    abstract TestDatabase database();
+
+    @BeforeAll
+    void start() {
+        db = database();
+        server = TestServer.start(db);
+        admin = server.api();
+        assertThat(admin.put("/v1/namespaces/cache", manifest(
+                "{'apiVersion':'warden.dev/v1','kind':'Namespace','metadata':{'name':'cache'},'spec':{}}")).status()).isEqualTo(201);
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    private static JsonNode tool(String name) {
+        return manifest("{'apiVersion':'warden.dev/v1','kind':'Tool','metadata':{'name':'" + name + "','namespace':'cache'},"
+                + "'spec':{'type':'exec','exec':{'command':['true']}}}");
+    }
+
+    @Test
+    void aRevokedBindingStopsTheNextRequest() {
+        assertThat(admin.post("/v1/users", "{\"username\":\"rita\",\"password\":\"" + PASSWORD + "\"}").status()).isEqualTo(201);
+        assertThat(admin.put("/v1/namespaces/cache/rolebindings/rita-writes", manifest("{'apiVersion':'warden.dev/v1',"
+                + "'kind':'RoleBinding','metadata':{'name':'rita-writes'},'spec':{'roleRef':{'name':'writer'},"
+                + "'subjects':[{'kind':'User','name':'rita'}]}}")).status()).isEqualTo(201);
+        Api rita = admin.withToken(TestServer.login(admin.anonymous(), "rita", PASSWORD));
+        // Twice: the second answer comes from the cache.
+        assertThat(rita.put("/v1/namespaces/cache/tools/a", tool("a")).status()).isEqualTo(201);
+        assertThat(rita.put("/v1/namespaces/cache/tools/b", tool("b")).status()).isEqualTo(201);
+
+        assertThat(admin.delete("/v1/namespaces/cache/rolebindings/rita-writes").status()).isEqualTo(200);
+        // No role left in the namespace: it is hidden from her (404), as it is from every stranger.
+        assertThat(rita.put("/v1/namespaces/cache/tools/c", tool("c")).status()).isEqualTo(404);
+        assertThat(admin.get("/v1/namespaces/cache/tools/c").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aChangeMadeUnderneathThisServerIsSeenByTheNextRead() throws Exception {
+        Resources resources = server.bean(Resources.class);
+        assertThat(admin.put("/v1/namespaces/cache/tools/under", tool("under")).status()).isEqualTo(201);
+        assertThat(command(resources.find(Kinds.TOOL, "cache", "under"))).isEqualTo("true");
+        assertThat(command(resources.find(Kinds.TOOL, "cache", "under"))).as("cached").isEqualTo("true");
+
+        // What another replica's write does to the tables: the row and the counter, in one transaction.
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            long version;
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE resource_version_counter SET value = value + 1 WHERE id = 1");
+                var rs = s.executeQuery("SELECT value FROM resource_version_counter WHERE id = 1");
+                rs.next();
+                version = rs.getLong(1);
+            }
+            try (PreparedStatement p = c.prepareStatement("UPDATE resources SET spec = ?, resource_version = ?"
+                    + " WHERE kind = 'Tool' AND namespace = 'cache' AND name = 'under'")) {
+                p.setString(1, "{\"type\":\"exec\",\"exec\":{\"command\":[\"false\"]}}");
+                p.setLong(2, version);
+                assertThat(p.executeUpdate()).isEqualTo(1);
+            }
+            c.commit();
+        }
+        assertThat(command(resources.find(Kinds.TOOL, "cache", "under"))).isEqualTo("false");
+        assertThat(resources.all(Kinds.TOOL, "cache").stream().filter(t -> t.metadata().name().equals("under"))
+                .map(t -> command(Optional.of(t))).toList()).isEqualTo(List.of("false"));
+    }
+
+    @Test
+    void aRequestThatWritesThenReadsSeesItsWrite() {
+        ResourceCache cache = server.bean(ResourceCache.class);
+        Resources resources = server.bean(Resources.class);
+        cache.openScope(); // as a request does: the counter is read once and reused...
+        try {
+            assertThat(resources.find(Kinds.TOOL, "cache", "late")).isEmpty();
+            assertThat(admin.put("/v1/namespaces/cache/tools/late", tool("late")).status()).isEqualTo(201);
+            // ...but not across a write this server completed.
+            assertThat(resources.find(Kinds.TOOL, "cache", "late")).isPresent();
+            assertThat(resources.exists(Kinds.TOOL, "cache", "late")).isTrue();
+        } finally {
+            cache.closeScope();
+        }
+    }
+
+    @Test
+    void aTransactionThatWritesResourcesNeitherReadsNorFillsTheCache() {
+        ResourceCache cache = server.bean(ResourceCache.class);
+        TransactionTemplate tx = server.bean(TransactionTemplate.class);
+        AtomicInteger reads = new AtomicInteger();
+        Optional<Resource> uncommitted = Optional.of(new Resource("warden.dev/v1", "Tool", null, null, null));
+        tx.executeWithoutResult(status -> {
+            cache.writing();
+            // Its own uncommitted rows: read every time, never remembered.
+            assertThat(cache.find(Kinds.TOOL, "cache", "ghost", () -> { reads.incrementAndGet(); return uncommitted; }))
+                    .isSameAs(uncommitted);
+            assertThat(cache.find(Kinds.TOOL, "cache", "ghost", () -> { reads.incrementAndGet(); return uncommitted; }))
+                    .isSameAs(uncommitted);
+            status.setRollbackOnly();
+        });
+        assertThat(reads).hasValue(2);
+        assertThat(cache.find(Kinds.TOOL, "cache", "ghost", Optional::empty)).as("the rolled-back read left nothing").isEmpty();
+        assertThat(server.bean(Resources.class).find(Kinds.TOOL, "cache", "ghost")).isEmpty();
+    }
+
+    private static String command(Optional<Resource> tool) {
+        return tool.orElseThrow().spec().path("exec").path("command").get(0).asString();
+    }
+}

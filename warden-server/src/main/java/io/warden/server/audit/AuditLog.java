@@ -1,6 +1,7 @@
 package io.warden.server.audit;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.warden.core.audit.AuditRecord;
 import io.warden.core.audit.Chain;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -31,8 +34,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -57,6 +64,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * With several PostgreSQL replicas each appender seals the events its own server staged (the
  * requests it is answering wait for them) and another's only once they have waited
  * {@link #ORPHANED_AFTER}; an answer whose event another replica sealed sees its staging row gone.
+ * An event keeps the time it happened (staged with its change, or appended), not the time it was
+ * sealed. An event that cannot be sealed (its chain has a forged row where it belongs, say) holds
+ * up no other: a batch that fails is sealed again in parts, and a staged event that fails alone
+ * stays staged, is tried again, and after a few failures is set aside and reported.
  */
 @Service
 public class AuditLog implements SmartLifecycle {
@@ -67,7 +78,14 @@ public class AuditLog implements SmartLifecycle {
             String clientAddress, String details) {
     }
 
-    private record Pending(Event event, CompletableFuture<AuditRecord> done) {
+    /**
+     * An event to seal: appended ({@code stagingId} null) or staged (its row's id), with the time
+     * it happened (when it was appended, or staged with the change it describes).
+     */
+    private record Pending(Event event, long at, Long stagingId, CompletableFuture<AuditRecord> done) {
+        boolean staged() {
+            return stagingId != null;
+        }
     }
 
     /** The future of a staged event, which knows its staging row (to look for it in the database). */
@@ -80,7 +98,7 @@ public class AuditLog implements SmartLifecycle {
     }
 
     /** Queued after a staging transaction commits, to wake the appender. */
-    private static final Pending NUDGE = new Pending(null, null);
+    private static final Pending NUDGE = new Pending(null, 0, null, null);
 
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
     private static final int MAX_BATCH = 1000;
@@ -89,6 +107,10 @@ public class AuditLog implements SmartLifecycle {
     private static final Duration LOOK_EVERY = Duration.ofMillis(200);
     /** After this, another server's staged events are sealed by whoever is free (their server may be gone). */
     private static final Duration ORPHANED_AFTER = Duration.ofSeconds(5);
+    /** A staged event that failed to seal on its own is tried again after this... */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    /** ...and once it is set aside ({@link AuditStore#SET_ASIDE_AFTER} failures), this often. */
+    private static final Duration SET_ASIDE_RETRY = Duration.ofHours(1);
 
     private final AuditStore store;
     private final TransactionTemplate tx;
@@ -116,6 +138,9 @@ public class AuditLog implements SmartLifecycle {
         this.unsealedAnswers = Counter.builder("warden.audit.unsealed.answers")
                 .description("Answers sent before their staged audit events were sealed (the events were durable)")
                 .register(metrics);
+        Gauge.builder("warden.audit.unsealable.events", store, AuditLog::setAside)
+                .description("Staged audit events set aside because they failed to seal; they stay in audit_pending")
+                .register(metrics);
         this.sealInCallersTransaction = database == Database.SQLITE;
         this.tx = tx;
         this.clock = clock;
@@ -135,6 +160,14 @@ public class AuditLog implements SmartLifecycle {
         this.chain = new Chain(key);
         this.detailsKey = hmac(key, "warden-audit-details-v1".getBytes(StandardCharsets.UTF_8));
         java.util.Arrays.fill(key, (byte) 0);
+    }
+
+    private static double setAside(AuditStore store) {
+        try {
+            return store.setAside();
+        } catch (RuntimeException e) {
+            return Double.NaN; // the database cannot say; its own failures are logged where they happen
+        }
     }
 
     private static byte[] hmac(byte[] key, byte[] data) {
@@ -163,7 +196,7 @@ public class AuditLog implements SmartLifecycle {
     /** Records an event and waits until it is committed. */
     public AuditRecord append(Event event) {
         CompletableFuture<AuditRecord> done = new CompletableFuture<>();
-        if (appender == null || !queue.offer(new Pending(event, done))) {
+        if (appender == null || !queue.offer(new Pending(event, clock.millis(), null, done))) {
             throw unavailable();
         }
         try {
@@ -264,11 +297,11 @@ public class AuditLog implements SmartLifecycle {
      * Seals one event at the head of its chain (locked in {@code heads} on first use) and signs a
      * checkpoint when one is due; the caller inserts the record and moves the heads.
      */
-    private AuditRecord seal(Event e, long now, Map<String, AuditStore.Head> heads) {
+    private AuditRecord seal(Event e, long at, Map<String, AuditStore.Head> heads) {
         AuditStore.Head head = heads.computeIfAbsent(e.chain(), store::lockHead);
         // Times never go backwards within a chain (a cursor per chain relies on it),
         // even if the clock steps back or another replica's clock runs ahead.
-        AuditRecord draft = new AuditRecord(e.chain(), head.seq() + 1, Math.max(now, head.at()),
+        AuditRecord draft = new AuditRecord(e.chain(), head.seq() + 1, Math.max(at, head.at()),
                 e.actorKind(), e.actorId(), e.actorVia(), e.action(), e.targetKind(), e.targetNamespace(),
                 e.targetName(), e.outcome(), e.requestId(), e.clientAddress(), e.details());
         AuditRecord record = chain.seal(draft, head.link());
@@ -412,7 +445,7 @@ public class AuditLog implements SmartLifecycle {
             try {
                 checkpointOnSchedule();
                 Pending first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null && !store.anyPending(owner, orphanedBefore())) {
+                if (first == null && !store.anyPending(owner, orphanedBefore(), clock.millis())) {
                     continue; // idle; staged rows left by a crash or a stalled replica are found here
                 }
                 if (first != null) {
@@ -449,40 +482,160 @@ public class AuditLog implements SmartLifecycle {
         }
     }
 
+    /**
+     * Seals the waiting events (staged rows and appended events) in one transaction. When that
+     * fails, and not because the database is failing, one event may be to blame: the batch is
+     * sealed again in parts ({@link #sealApart}) so that every other event is sealed.
+     */
     private void commit(List<Pending> direct) {
-        List<Pending> batch = new ArrayList<>();
-        List<Long> stagedIds = new ArrayList<>();
+        List<Pending> batch = new ArrayList<>(direct);
         try {
             List<AuditRecord> sealed = tx.execute(s -> {
-                batch.clear();
-                stagedIds.clear();
-                for (AuditStore.PendingRow row : store.lockPending(owner, orphanedBefore(), MAX_BATCH)) {
-                    stagedIds.add(row.id());
-                    CompletableFuture<AuditRecord> done = staged.get(row.id());
-                    batch.add(new Pending(row.event(), done == null ? new CompletableFuture<>() : done));
-                }
-                store.deletePending(stagedIds);
-                batch.addAll(direct);
-                long now = clock.millis();
-                Map<String, AuditStore.Head> heads = new LinkedHashMap<>();
-                List<AuditRecord> out = new ArrayList<>(batch.size());
-                for (Pending p : batch) {
-                    out.add(seal(p.event(), now, heads));
-                }
-                store.insertAll(out);
-                heads.values().forEach(store::moveHead);
-                writeToSinkOnCommit(out);
-                return out;
+                batch.addAll(0, store.lockPending(owner, orphanedBefore(), clock.millis(), MAX_BATCH).stream()
+                        .map(this::fromRow).toList());
+                return sealLocked(batch);
             });
-            stagedIds.forEach(staged::remove);
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).done().complete(sealed.get(i));
-            }
+            completeAll(batch, sealed);
         } catch (RuntimeException e) {
-            // Staged events stay staged (the transaction rolled back) and are retried; direct ones fail.
-            log.error("audit batch could not be committed", e);
-            direct.forEach(p -> p.done().completeExceptionally(e));
+            if (databaseFailing(e)) {
+                log.error("audit batch could not be committed; staged events stay staged and are retried", e);
+            } else if (batch.size() > 1) {
+                log.atWarn().addKeyValue("audit.failure", e.getClass().getName())
+                        .log("audit batch of {} events could not be committed ({}); sealing it in parts",
+                                batch.size(), e.getClass().getName());
+            }
+            sealApart(batch, e);
         }
+    }
+
+    private Pending fromRow(AuditStore.PendingRow row) {
+        CompletableFuture<AuditRecord> done = staged.get(row.id());
+        return new Pending(row.event(), row.at(), row.id(), done == null ? new CompletableFuture<>() : done);
+    }
+
+    /** Seals {@code items}, whose staged rows this transaction holds, in order; the caller commits. */
+    private List<AuditRecord> sealLocked(List<Pending> items) {
+        store.deletePending(items.stream().filter(Pending::staged).map(Pending::stagingId).toList());
+        long now = clock.millis();
+        Map<String, AuditStore.Head> heads = new LinkedHashMap<>();
+        List<AuditRecord> out = new ArrayList<>(items.size());
+        for (Pending p : items) {
+            // The time it happened, not the time it was sealed; yet never later than now, so a
+            // replica whose clock runs ahead (or a forged staging row) cannot date it in the future.
+            out.add(seal(p.event(), Math.min(p.at(), now), heads));
+        }
+        store.insertAll(out);
+        heads.values().forEach(store::moveHead);
+        writeToSinkOnCommit(out);
+        return out;
+    }
+
+    private void completeAll(List<Pending> items, List<AuditRecord> records) {
+        for (int i = 0; i < items.size(); i++) {
+            Pending p = items.get(i);
+            if (p.staged()) {
+                staged.remove(p.stagingId());
+            }
+            p.done().complete(records.get(i));
+        }
+    }
+
+    /**
+     * After {@code items} failed together: seals each half in its own transaction, and each half
+     * that fails in halves again, down to the events that fail alone ({@link #failedAlone}). One
+     * event that cannot be sealed costs about two transactions per halving, and holds up no other.
+     * When the database itself is failing nothing is split: staged events stay staged and are
+     * retried as they are, appended ones fail (their callers answer 503).
+     */
+    private void sealApart(List<Pending> items, RuntimeException failure) {
+        if (databaseFailing(failure)) {
+            items.stream().filter(p -> !p.staged()).forEach(p -> p.done().completeExceptionally(failure));
+        } else if (items.size() == 1) {
+            failedAlone(items.get(0), failure);
+        } else {
+            int half = items.size() / 2;
+            sealOrSplit(items.subList(0, half));
+            sealOrSplit(items.subList(half, items.size()));
+        }
+    }
+
+    private void sealOrSplit(List<Pending> items) {
+        List<Pending> held = new ArrayList<>(items);
+        try {
+            List<AuditRecord> sealed = tx.execute(s -> {
+                Set<Long> locked = store.lockPending(items.stream().filter(Pending::staged).map(Pending::stagingId).toList());
+                // A staged row gone meanwhile, or held by another appender, is that appender's to seal.
+                held.removeIf(p -> p.staged() && !locked.contains(p.stagingId()));
+                return sealLocked(held);
+            });
+            completeAll(held, sealed);
+        } catch (RuntimeException e) {
+            if (databaseFailing(e)) {
+                log.atWarn().addKeyValue("audit.failure", e.getClass().getName())
+                        .log("audit events could not be sealed in parts ({}); staged ones stay staged", e.getClass().getName());
+            }
+            sealApart(items, e);
+        }
+    }
+
+    /**
+     * An event failed to seal on its own. An appended one fails (its caller answers 503). A staged
+     * one is evidence and stays staged: its answer goes out now (its event unsealed), and its row
+     * notes the failure and is tried again after {@link #RETRY_AFTER}; after
+     * {@link AuditStore#SET_ASIDE_AFTER} failures it is set aside, tried every
+     * {@link #SET_ASIDE_RETRY}, counted in {@code warden_audit_unsealable_events} and logged as an
+     * error. Logs name the failure's class only: its message may quote the event.
+     */
+    private void failedAlone(Pending p, RuntimeException failure) {
+        String cause = failure.getClass().getName();
+        p.done().completeExceptionally(failure);
+        if (!p.staged()) {
+            log.atWarn().addKeyValue("audit.failure", cause).log("an audit event could not be sealed ({})", cause);
+            return;
+        }
+        long id = p.stagingId();
+        staged.remove(id);
+        long now = clock.millis();
+        OptionalInt attempts;
+        try {
+            attempts = tx.execute(s -> {
+                OptionalInt before = store.lockFailedAttempts(id);
+                if (before.isEmpty()) {
+                    return before; // sealed meanwhile by another appender
+                }
+                int n = before.getAsInt() + 1;
+                Duration retry = n >= AuditStore.SET_ASIDE_AFTER ? SET_ASIDE_RETRY : RETRY_AFTER;
+                store.markFailed(id, n, cause, now, now + retry.toMillis());
+                return OptionalInt.of(n);
+            });
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("audit.stagingId", id).addKeyValue("audit.failure", cause)
+                    .log("staged audit event {} could not be sealed ({}), nor its failure noted ({}); it is tried again",
+                            id, cause, e.getClass().getName());
+            return;
+        }
+        if (attempts.isEmpty()) {
+            return;
+        }
+        int n = attempts.getAsInt();
+        if (n >= AuditStore.SET_ASIDE_AFTER) {
+            log.atError().addKeyValue("audit.stagingId", id).addKeyValue("audit.failure", cause)
+                    .addKeyValue("audit.failedAttempts", n)
+                    .log("AUDIT EVENT SET ASIDE: staged audit event {} failed to seal {} times ({}); it stays in"
+                            + " audit_pending, is tried again every {} minutes, and holds up no other event", id, n, cause,
+                            SET_ASIDE_RETRY.toMinutes());
+        } else {
+            log.atWarn().addKeyValue("audit.stagingId", id).addKeyValue("audit.failure", cause)
+                    .addKeyValue("audit.failedAttempts", n)
+                    .log("staged audit event {} could not be sealed ({}); it is tried again in {} s", id, cause,
+                            RETRY_AFTER.toSeconds());
+        }
+    }
+
+    /** A failure of the database rather than of the events (unreachable, busy, shutting down): nothing to isolate. */
+    private static boolean databaseFailing(RuntimeException e) {
+        return e instanceof TransientDataAccessException || e instanceof RecoverableDataAccessException
+                || e instanceof DataAccessResourceFailureException || e instanceof TransactionException;
     }
 
     @Override

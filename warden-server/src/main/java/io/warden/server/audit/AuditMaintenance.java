@@ -25,8 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The ledger's background jobs, on one thread:
  * <ul>
  *   <li>the <b>sweep</b>, every {@code sweep-interval}: verifies each chain from the last
- *       checkpoint signed before {@code sweep-window} ago, and on failure logs an error and
- *       raises {@code warden_audit_verify_failures_total} and {@code warden_audit_chains_failing};</li>
+ *       checkpoint signed before {@code sweep-window} ago, and on failure (or when a chain cannot
+ *       even be verified) logs an error and raises {@code warden_audit_verify_failures_total} and
+ *       {@code warden_audit_chains_failing};</li>
  *   <li><b>retention</b>, when {@code retention-days} is set: cuts each chain at its newest
  *       checkpoint whose event is older than that, keeping the checkpoint as the chain's anchor,
  *       and records an {@code audit.prune} event on the chain in the same transaction. On
@@ -38,6 +39,8 @@ class AuditMaintenance extends BackgroundJobs {
 
     private static final Logger log = LoggerFactory.getLogger(AuditMaintenance.class);
     private static final long RETENTION_LOCK = 0x5741524445_4E01L; // "WARDEN" 1
+    /** The {@code audit.problem} of a chain whose verification threw instead of answering. */
+    private static final String UNVERIFIABLE = "UNVERIFIABLE";
 
     private final AuditStore store;
     private final AuditLog audit;
@@ -69,12 +72,28 @@ class AuditMaintenance extends BackgroundJobs {
         metrics.gauge("warden.audit.sweep.last.seconds", lastSweep);
     }
 
-    /** Verifies the recent window of every chain; returns how many failed. */
+    /**
+     * Verifies the recent window of every chain; returns how many failed. A chain whose
+     * verification throws (stored values it cannot read or make sense of) fails too, and the
+     * sweep goes on to the next chain.
+     */
     int sweep() {
         long since = clock.millis() - props.sweepWindow().toMillis();
         int failed = 0;
         for (String chain : verification.chains()) {
-            ChainVerifier.Result result = verification.verifyRecent(chain, since);
+            ChainVerifier.Result result;
+            try {
+                result = verification.verifyRecent(chain, since);
+            } catch (RuntimeException e) {
+                failed++;
+                failures.increment();
+                // The class only: the message may quote stored values.
+                log.atError().addKeyValue("audit.chain", chain).addKeyValue("audit.problem", UNVERIFIABLE)
+                        .addKeyValue("audit.failure", e.getClass().getName())
+                        .log("AUDIT LEDGER TAMPERING: chain '{}' failed verification: it could not be verified ({})",
+                                chain, e.getClass().getName());
+                continue;
+            }
             if (result instanceof ChainVerifier.Failed f) {
                 failed++;
                 failures.increment();
@@ -98,7 +117,15 @@ class AuditMaintenance extends BackgroundJobs {
         int removed = 0;
         for (String chain : verification.chains()) {
             // Never delete evidence: a chain that does not verify keeps every record until people look.
-            if (verification.verify(chain, count -> { }) instanceof ChainVerifier.Failed f) {
+            ChainVerifier.Result verified;
+            try {
+                verified = verification.verify(chain, count -> { });
+            } catch (RuntimeException e) {
+                log.error("AUDIT LEDGER TAMPERING: chain '{}' could not be verified ({}); retention will not prune it",
+                        chain, e.getClass().getName());
+                continue;
+            }
+            if (verified instanceof ChainVerifier.Failed f) {
                 log.error("AUDIT LEDGER TAMPERING: chain '{}' fails verification ({} at seq {}); retention will not prune it",
                         chain, f.problem(), f.seq());
                 continue;

@@ -5,9 +5,13 @@ import io.warden.core.audit.Chain;
 import io.warden.core.audit.Checkpoint;
 import io.warden.server.storage.Database;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -253,11 +257,21 @@ class AuditStore {
         return events;
     }
 
-    record PendingRow(long id, AuditLog.Event event) {
+    /** A staged event: its staging id, the time it was staged, and what happened. */
+    record PendingRow(long id, long at, AuditLog.Event event) {
     }
+
+    /** Failures after which a staged event is set aside (tried once an hour, and reported). */
+    static final int SET_ASIDE_AFTER = 3;
 
     private static final String EVENT_COLUMNS = "chain, actor_kind, actor_id, actor_via, action, target_kind,"
             + " target_namespace, target_name, outcome, request_id, client_address, details";
+    private static final RowMapper<PendingRow> PENDING = (rs, i) -> new PendingRow(rs.getLong(1), rs.getLong(2),
+            new AuditLog.Event(rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                    rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12),
+                    rs.getString(13), rs.getString(14)));
+    /** Staged rows this server may seal at {@code now}: its own, unowned, or orphaned; and not waiting for a retry. */
+    private static final String SEALABLE = "(owner = ? OR owner IS NULL OR at < ?) AND (retry_at IS NULL OR retry_at <= ?)";
 
     /** Stages an event in the caller's transaction; returns its id. */
     long insertPending(AuditLog.Event e, long at, String owner) {
@@ -273,21 +287,33 @@ class AuditStore {
 
     /**
      * Staged events to seal, oldest first, locked: those {@code owner} staged, and those anyone
-     * staged before {@code orphanedBefore} (their server stopped, or is too slow to seal them).
+     * staged before {@code orphanedBefore} (their server stopped, or is too slow to seal them);
+     * not those that failed to seal and wait until their {@code retry_at}.
      */
-    List<PendingRow> lockPending(String owner, long orphanedBefore, int limit) {
-        return jdbc.sql("SELECT id, " + EVENT_COLUMNS + " FROM audit_pending WHERE owner = ? OR owner IS NULL OR at < ?"
+    List<PendingRow> lockPending(String owner, long orphanedBefore, long now, int limit) {
+        return jdbc.sql("SELECT id, at, " + EVENT_COLUMNS + " FROM audit_pending WHERE " + SEALABLE
                         + " ORDER BY id LIMIT ?" + database.forUpdateSkipLocked())
-                .params(owner, orphanedBefore, limit)
-                .query((rs, i) -> new PendingRow(rs.getLong(1), new AuditLog.Event(rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                        rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13))))
-                .list();
+                .params(owner, orphanedBefore, now, limit).query(PENDING).list();
     }
 
-    /** The staged events of a chain still waiting to be sealed, by staging id. */
+    /**
+     * Locks the staged rows among {@code ids} that are still there and not held by another
+     * appender (a batch being sealed again in parts); returns their ids.
+     */
+    Set<Long> lockPending(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        String in = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        return new HashSet<>(jdbc.sql("SELECT id FROM audit_pending WHERE id IN (" + in + ")"
+                        + database.forUpdateSkipLocked())
+                .params(ids).query(Long.class).list());
+    }
+
+    /** The staged events of a chain still waiting to be sealed (not those set aside), by staging id. */
     List<Long> pendingIds(String chain) {
-        return jdbc.sql("SELECT id FROM audit_pending WHERE chain = ?").param(chain).query(Long.class).list();
+        return jdbc.sql("SELECT id FROM audit_pending WHERE chain = ? AND failed_attempts < ?")
+                .params(chain, SET_ASIDE_AFTER).query(Long.class).list();
     }
 
     /** Whether a staged event still waits (it is deleted in the transaction that seals it). */
@@ -302,10 +328,32 @@ class AuditStore {
         }
     }
 
-    /** Whether anything staged is this server's to seal now (see {@link #lockPending}). */
-    boolean anyPending(String owner, long orphanedBefore) {
-        return !jdbc.sql("SELECT 1 FROM audit_pending WHERE owner = ? OR owner IS NULL OR at < ? LIMIT 1")
-                .params(owner, orphanedBefore).query(Integer.class).list().isEmpty();
+    /** Whether anything staged is this server's to seal now (see {@link #lockPending(String, long, long, int)}). */
+    boolean anyPending(String owner, long orphanedBefore, long now) {
+        return !jdbc.sql("SELECT 1 FROM audit_pending WHERE " + SEALABLE + " LIMIT 1")
+                .params(owner, orphanedBefore, now).query(Integer.class).list().isEmpty();
+    }
+
+    /** How often a staged event has failed to seal, its row locked; empty when it is gone (sealed meanwhile). */
+    OptionalInt lockFailedAttempts(long id) {
+        List<Integer> attempts = jdbc.sql("SELECT failed_attempts FROM audit_pending WHERE id = ?" + database.forUpdate())
+                .param(id).query(Integer.class).list();
+        return attempts.isEmpty() ? OptionalInt.empty() : OptionalInt.of(attempts.get(0));
+    }
+
+    /**
+     * Notes that a staged event failed to seal on its own: its failed attempts so far, the
+     * failure's class (never its message, which may quote the event), and when to try again.
+     */
+    void markFailed(long id, int attempts, String failure, long at, long retryAt) {
+        jdbc.sql("UPDATE audit_pending SET failed_attempts = ?, last_failure = ?, last_failure_at = ?, retry_at = ? WHERE id = ?")
+                .params(attempts, failure.substring(0, Math.min(failure.length(), 200)), at, retryAt, id).update();
+    }
+
+    /** How many staged events are set aside: they failed to seal {@link #SET_ASIDE_AFTER} times or more. */
+    long setAside() {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_pending WHERE failed_attempts >= ?").param(SET_ASIDE_AFTER)
+                .query(Long.class).single();
     }
 
     /** Whether the ledger holds anything the keys vouch for: events, chain heads or anchors (any one is enough). */

@@ -378,4 +378,41 @@ abstract class AuditApiContract {
             assertThat(l.path("seq").asLong()).isEqualTo(1);
         });
     }
+
+    @Test
+    @Order(12) // last: it drops a trigger (as the test before does)
+    void aChainThatCannotEvenBeVerifiedRaisesTheAlarmAndTheSweepGoesOn(CapturedOutput output) throws SQLException {
+        append("garbled", 6, "alice", "tool.apply");
+        append("zz-after", 3, "alice", "tool.apply"); // verified after 'garbled' (chains go by name)
+        AuditMaintenance maintenance = server.bean(AuditMaintenance.class);
+        int failing = maintenance.sweep(); // the chains tampered with before already fail
+        double failures = metric("warden_audit_verify_failures_total");
+
+        // A rogue DBA swaps events 3 and 4 of 'garbled' and empties the digest of one of them (the
+        // column allows NULL), and changes an event of 'zz-after'.
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute(db.vendor().equals("sqlite") ? "DROP TRIGGER IF EXISTS audit_events_no_update"
+                    : "DROP TRIGGER IF EXISTS audit_events_no_update_or_delete ON audit_events");
+            s.executeUpdate("UPDATE audit_events SET digest = NULL WHERE chain = 'garbled' AND seq = 3");
+            s.executeUpdate("UPDATE audit_events SET seq = -1 WHERE chain = 'garbled' AND seq = 3");
+            s.executeUpdate("UPDATE audit_events SET seq = 3 WHERE chain = 'garbled' AND seq = 4");
+            s.executeUpdate("UPDATE audit_events SET seq = 4 WHERE chain = 'garbled' AND seq = -1");
+            s.executeUpdate("UPDATE audit_events SET outcome = 'denied' WHERE chain = 'zz-after' AND seq = 2");
+        }
+        // What makes this chain special: its verification throws instead of naming a problem.
+        assertThatThrownBy(() -> server.bean(AuditVerification.class).verifyRecent("garbled", 0))
+                .isInstanceOf(RuntimeException.class);
+
+        assertThat(maintenance.sweep()).isEqualTo(failing + 2);
+        assertThat(metric("warden_audit_chains_failing")).isEqualTo(failing + 2);
+        assertThat(metric("warden_audit_verify_failures_total")).isEqualTo(failures + failing + 2);
+        assertThat(output.getAll())
+                .contains("AUDIT LEDGER TAMPERING: chain 'garbled' failed verification: it could not be verified (java.lang.")
+                .contains("AUDIT LEDGER TAMPERING: chain 'zz-after' failed verification: MODIFIED at seq 2");
+
+        // Retention keeps it too, and goes on to the other chains.
+        server.bean(AuditMaintenance.class).prune();
+        assertThat(output.getAll()).contains("chain 'garbled' could not be verified (java.lang.");
+        assertThat(events("namespace=garbled&limit=100")).hasSize(6);
+    }
 }

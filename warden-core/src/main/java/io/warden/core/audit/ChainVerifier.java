@@ -362,7 +362,9 @@ public final class ChainVerifier {
 
         /** Whether {@code r} names {@code prev} as its previous record, in both links. */
         private static boolean follows(AuditRecord r, Chain.Link prev) {
-            return prev.hash().equals(r.prevHash()) && prev.digest().equals(r.prevDigest());
+            // Null-safe: a stored link may have been emptied (the columns allow NULL); it then links to nothing.
+            return prev.hash() != null && prev.digest() != null
+                    && prev.hash().equals(r.prevHash()) && prev.digest().equals(r.prevDigest());
         }
 
         private Failed fail(Problem problem, long seq, String detail) {

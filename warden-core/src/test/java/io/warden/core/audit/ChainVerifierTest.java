@@ -126,6 +126,20 @@ class ChainVerifierTest {
         }
 
         @Test
+        void whoseLinksWereEmptiedIsNamedAtItsSeqAndNeverCrashesTheVerifier() {
+            // The columns allow NULL: a rogue DBA can empty them, alone or together with a swap.
+            List<AuditRecord> rows = rows();
+            rows.set(6, TestChains.withDigest(at(7), null));
+            assertFailed(verify(rows), Problem.MODIFIED, 7);
+
+            List<AuditRecord> swapped = rows();
+            swapped.set(6, TestChains.withDigest(at(7), null));
+            swapped.set(7, TestChains.withHash(at(8), null));
+            Collections.swap(swapped, 6, 7);
+            assertThat(verify(swapped)).isInstanceOf(Failed.class).extracting(r -> ((Failed) r).seq()).isEqualTo(7L);
+        }
+
+        @Test
         void whoseStoredHashWasChangedIsNamedAtItsSeq() {
             List<AuditRecord> rows = rows();
             rows.set(6, withHash(at(7), flipLastBit(at(7).hash())));

@@ -80,7 +80,18 @@ class AuditMaintenance extends BackgroundJobs {
     int sweep() {
         long since = clock.millis() - props.sweepWindow().toMillis();
         int failed = 0;
-        for (String chain : verification.chains()) {
+        List<String> chains;
+        try {
+            chains = verification.chains();
+        } catch (RuntimeException e) {
+            // Nothing could be verified: that is an alarm too, not a quiet skip.
+            failures.increment();
+            failing.set(Math.max(1, failing.get()));
+            log.atError().addKeyValue("audit.problem", UNVERIFIABLE).addKeyValue("audit.failure", e.getClass().getName())
+                    .log("AUDIT LEDGER TAMPERING: the verification sweep could not list the chains ({})", e.getClass().getName());
+            return -1;
+        }
+        for (String chain : chains) {
             ChainVerifier.Result result;
             try {
                 result = verification.verifyRecent(chain, since);

@@ -18,11 +18,11 @@ class CredentialStore {
     }
 
     private static final String TOKEN_COLUMNS = "t.id, t.token_hash, t.name, t.owner_id, u.username, t.personal, t.role,"
-            + " t.namespace, t.created_at, t.expires_at, t.last_used_at, t.revoked_at";
+            + " t.namespace, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, u.disabled";
     private static final RowMapper<ApiToken> TOKENS = (rs, i) -> new ApiToken(rs.getString(1), rs.getString(2),
             rs.getString(3), rs.getString(4), rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8),
             Instant.ofEpochMilli(rs.getLong(9)), Instant.ofEpochMilli(rs.getLong(10)), instant(rs.getObject(11)),
-            instant(rs.getObject(12)));
+            instant(rs.getObject(12)), rs.getBoolean(13));
 
     private final JdbcClient jdbc;
 

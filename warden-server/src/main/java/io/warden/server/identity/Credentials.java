@@ -103,10 +103,10 @@ class Credentials {
         String hash = Tokens.sha256Hex(raw);
         ApiToken t = store.tokenByHash(hash).orElseThrow(Credentials::invalid);
         Instant now = accounts.now();
-        if (!Tokens.constantTimeEquals(hash, t.tokenHash()) || t.revokedAt() != null || !now.isBefore(t.expiresAt())) {
+        if (!Tokens.constantTimeEquals(hash, t.tokenHash()) || t.revokedAt() != null || !now.isBefore(t.expiresAt())
+                || t.ownerDisabled()) {
             throw invalid();
         }
-        accounts.byId(t.ownerId()).filter(u -> !u.disabled()).orElseThrow(Credentials::invalid);
         if (t.lastUsedAt() == null || Duration.between(t.lastUsedAt(), now).compareTo(TOUCH_EVERY) >= 0) {
             store.tokenUsed(t.id(), now);
         }
@@ -130,7 +130,7 @@ class Credentials {
         String raw = Tokens.newToken(TOKEN_PREFIX);
         Instant now = accounts.now();
         ApiToken stored = new ApiToken(UUID.randomUUID().toString(), Tokens.sha256Hex(raw), tokenName, ownerId, ownerName,
-                personal, role, namespace, now, now.plus(lifetime), null, null);
+                personal, role, namespace, now, now.plus(lifetime), null, null, false);
         List<CompletableFuture<AuditRecord>> audited = new ArrayList<>();
         tx.executeWithoutResult(s -> {
             if (store.tokenNameTaken(tokenName)) {

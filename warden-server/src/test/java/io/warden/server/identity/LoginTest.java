@@ -97,6 +97,15 @@ class LoginTest {
     }
 
     @Test
+    void aDisabledUsersTokensStopAtOnce() {
+        createUser("grace");
+        Api grace = admin.withToken(TestServer.login(anon, "grace", PASSWORD));
+        assertThat(grace.get("/v1/auth/whoami").status()).isEqualTo(200);
+        assertThat(admin.post("/v1/users/grace/disable", "").status()).isLessThan(300);
+        assertThat(grace.get("/v1/auth/whoami").status()).isEqualTo(401);
+    }
+
+    @Test
     void repeatedFailuresBackOffForThatClientOnly() {
         createUser("dave");
         for (int i = 0; i < 5; i++) {

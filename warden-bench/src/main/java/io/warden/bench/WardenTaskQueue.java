@@ -82,8 +82,9 @@ final class WardenTaskQueue implements QueueUnderTest {
             c.setRequestProperty("Authorization", "Bearer " + token);
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        // Buffered, not streamed: the request line, headers and body leave in one write, so
+        // Nagle's algorithm never holds a body back waiting for the server to acknowledge the headers.
         c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(bytes.length);
         try (OutputStream out = c.getOutputStream()) {
             out.write(bytes);
         }

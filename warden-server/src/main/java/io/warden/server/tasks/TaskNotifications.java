@@ -3,6 +3,8 @@ package io.warden.server.tasks;
 import io.warden.server.storage.Database;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -10,11 +12,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Cross-replica wake-ups on PostgreSQL: a queue change issues {@code NOTIFY warden_tasks} in its
- * transaction (delivered at commit), and one connection per replica LISTENs and fires the
- * {@link TaskSignal}. On SQLite there is one server and the in-process signal is enough.
+ * Cross-replica wake-ups on PostgreSQL: once a queue change commits, a notifier thread issues
+ * {@code NOTIFY warden_tasks} (one for all the changes that committed since its last), and one
+ * connection per replica LISTENs and fires the {@link TaskSignal}. Not in the change's own
+ * transaction: PostgreSQL holds one database-wide lock from a notifying transaction's commit until
+ * its commit record is flushed, so notifying inside every task transaction made all of them commit
+ * one at a time, each waiting for its own disk flush; a notification alone writes nothing and holds
+ * that lock for an instant. On SQLite there is one server and the in-process signal is enough.
  * If the listening connection breaks, it is opened again; meanwhile waiters still look every
  * second, so a lost notification costs latency, never a task.
  */
@@ -29,6 +37,9 @@ class TaskNotifications implements SmartLifecycle {
     private final TaskSignal queue;
     private final TaskEventSignal events;
     private volatile Thread listener;
+    private volatile Thread notifier;
+    /** Changes committed and not yet announced: bit 1 the queue, bit 2 the histories. */
+    private final AtomicInteger unannounced = new AtomicInteger();
 
     /** What changed: the payload of a notification. */
     enum Change {
@@ -52,9 +63,39 @@ class TaskNotifications implements SmartLifecycle {
     }
 
     /** Within a transaction: tells every replica, once it commits, what changed. */
-    void notifyInTransaction(Change change) {
-        if (database == Database.POSTGRESQL) {
-            jdbc.sql("SELECT pg_notify('" + CHANNEL + "', ?)").param(change.payload).query((rs, i) -> 0).list();
+    void notifyAfterCommit(Change change) {
+        if (database != Database.POSTGRESQL) {
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                unannounced.getAndUpdate(bits -> bits | bitsOf(change));
+                LockSupport.unpark(notifier);
+            }
+        });
+    }
+
+    private static int bitsOf(Change change) {
+        return (change.payload.contains(Change.QUEUE.payload) ? 1 : 0) | (change.payload.contains(Change.EVENTS.payload) ? 2 : 0);
+    }
+
+    /** Announces what committed since the last announcement, in one notification. */
+    private void announce() {
+        while (notifier == Thread.currentThread()) {
+            int bits = unannounced.getAndSet(0);
+            if (bits == 0) {
+                LockSupport.parkNanos(1_000_000_000L);
+                continue;
+            }
+            String payload = bits == 3 ? Change.QUEUE_AND_EVENTS.payload : bits == 1 ? Change.QUEUE.payload : Change.EVENTS.payload;
+            try {
+                jdbc.sql("SELECT pg_notify('" + CHANNEL + "', ?)").param(payload).query((rs, i) -> 0).list();
+            } catch (RuntimeException e) {
+                // Other replicas' waiters still look every second: a lost notification costs latency only.
+                log.warn("task notifications: could not notify other replicas ({})", e.getClass().getName());
+                LockSupport.parkNanos(100_000_000L); // do not spin on a failing database
+            }
         }
     }
 
@@ -98,6 +139,7 @@ class TaskNotifications implements SmartLifecycle {
     public void start() {
         if (database == Database.POSTGRESQL) {
             listener = Thread.ofPlatform().name("task-notifications").daemon().start(this::listen);
+            notifier = Thread.ofPlatform().name("task-notifier").daemon().start(this::announce);
         }
     }
 
@@ -107,6 +149,11 @@ class TaskNotifications implements SmartLifecycle {
         listener = null;
         if (t != null) {
             t.interrupt();
+        }
+        Thread n = notifier;
+        notifier = null;
+        if (n != null) {
+            LockSupport.unpark(n);
         }
     }
 

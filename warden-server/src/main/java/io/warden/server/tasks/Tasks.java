@@ -598,7 +598,7 @@ public class Tasks {
     }
 
     private void wake(TaskNotifications.Change change, io.warden.server.storage.Signal... local) {
-        notifications.notifyInTransaction(change);
+        notifications.notifyAfterCommit(change);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {

@@ -138,8 +138,13 @@ class TaskNotifications implements SmartLifecycle {
     @Override
     public void start() {
         if (database == Database.POSTGRESQL) {
-            listener = Thread.ofPlatform().name("task-notifications").daemon().start(this::listen);
-            notifier = Thread.ofPlatform().name("task-notifier").daemon().start(this::announce);
+            // Assigned before they start: each runs while it is the one in its field.
+            Thread l = Thread.ofPlatform().name("task-notifications").daemon().unstarted(this::listen);
+            Thread n = Thread.ofPlatform().name("task-notifier").daemon().unstarted(this::announce);
+            listener = l;
+            notifier = n;
+            l.start();
+            n.start();
         }
     }
 

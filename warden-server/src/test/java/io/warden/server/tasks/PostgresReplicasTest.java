@@ -132,19 +132,22 @@ class PostgresReplicasTest {
         try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
             s.execute("LISTEN " + TaskNotifications.CHANNEL);
             String id = a.api().post("/v1/namespaces/pair/tasks", "{\"tool\":\"noop\"}").json().path("id").asString();
-            org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
-            List<String> heard = new java.util.ArrayList<>();
-            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (heard.stream().noneMatch(p -> p.contains("q")) && System.nanoTime() < until) {
-                var notes = pg.getNotifications(500);
-                if (notes != null) {
-                    for (var n : notes) {
-                        heard.add(n.getParameter());
+            try {
+                org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
+                List<String> heard = new java.util.ArrayList<>();
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (heard.stream().noneMatch(p -> p.contains("q")) && System.nanoTime() < until) {
+                    var notes = pg.getNotifications(500);
+                    if (notes != null) {
+                        for (var n : notes) {
+                            heard.add(n.getParameter());
+                        }
                     }
                 }
+                assertThat(heard).as("notifications heard after submitting " + id).anyMatch(p -> p.contains("q"));
+            } finally {
+                cancel(id);
             }
-            assertThat(heard).as("notifications heard after submitting " + id).anyMatch(p -> p.contains("q"));
-            cancel(id);
         }
     }
 

@@ -41,14 +41,22 @@ class TaskNotifications implements SmartLifecycle {
     /** Changes committed and not yet announced: bit 1 the queue, bit 2 the histories. */
     private final AtomicInteger unannounced = new AtomicInteger();
 
-    /** What changed: the payload of a notification. */
+    /** What changed: bit 1 the queue, bit 2 the histories; the payload of a notification names them. */
     enum Change {
-        QUEUE("q"), EVENTS("e"), QUEUE_AND_EVENTS("qe");
+        QUEUE(1), EVENTS(2), QUEUE_AND_EVENTS(3);
 
-        final String payload;
+        final int bits;
 
-        Change(String payload) {
-            this.payload = payload;
+        Change(int bits) {
+            this.bits = bits;
+        }
+
+        static String payload(int bits) {
+            return ((bits & QUEUE.bits) != 0 ? "q" : "") + ((bits & EVENTS.bits) != 0 ? "e" : "");
+        }
+
+        static int bits(String payload) {
+            return (payload.contains("q") ? QUEUE.bits : 0) | (payload.contains("e") ? EVENTS.bits : 0);
         }
     }
 
@@ -62,22 +70,30 @@ class TaskNotifications implements SmartLifecycle {
         this.events = events;
     }
 
-    /** Within a transaction: tells every replica, once it commits, what changed. */
-    void notifyAfterCommit(Change change) {
-        if (database != Database.POSTGRESQL) {
-            return;
-        }
+    /**
+     * Within a transaction: once it commits, wakes this server's claimers (the queue changed)
+     * and followers (histories grew), and tells every other replica.
+     */
+    void afterCommit(Change change) {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                unannounced.getAndUpdate(bits -> bits | bitsOf(change));
-                LockSupport.unpark(notifier);
+                fire(change.bits);
+                if (database == Database.POSTGRESQL) {
+                    unannounced.getAndUpdate(bits -> bits | change.bits);
+                    LockSupport.unpark(notifier);
+                }
             }
         });
     }
 
-    private static int bitsOf(Change change) {
-        return (change.payload.contains(Change.QUEUE.payload) ? 1 : 0) | (change.payload.contains(Change.EVENTS.payload) ? 2 : 0);
+    private void fire(int bits) {
+        if ((bits & Change.QUEUE.bits) != 0) {
+            queue.fire();
+        }
+        if ((bits & Change.EVENTS.bits) != 0) {
+            events.fire();
+        }
     }
 
     /** Announces what committed since the last announcement, in one notification. */
@@ -88,9 +104,8 @@ class TaskNotifications implements SmartLifecycle {
                 LockSupport.parkNanos(1_000_000_000L);
                 continue;
             }
-            String payload = bits == 3 ? Change.QUEUE_AND_EVENTS.payload : bits == 1 ? Change.QUEUE.payload : Change.EVENTS.payload;
             try {
-                jdbc.sql("SELECT pg_notify('" + CHANNEL + "', ?)").param(payload).query((rs, i) -> 0).list();
+                jdbc.sql("SELECT pg_notify('" + CHANNEL + "', ?)").param(Change.payload(bits)).query((rs, i) -> 0).list();
             } catch (RuntimeException e) {
                 // Other replicas' waiters still look every second: a lost notification costs latency only.
                 log.warn("task notifications: could not notify other replicas ({})", e.getClass().getName());
@@ -111,13 +126,7 @@ class TaskNotifications implements SmartLifecycle {
                     var notes = pg.getNotifications(1000);
                     if (notes != null) {
                         for (var note : notes) {
-                            String payload = note.getParameter();
-                            if (payload.contains(Change.QUEUE.payload)) {
-                                queue.fire();
-                            }
-                            if (payload.contains(Change.EVENTS.payload)) {
-                                events.fire();
-                            }
+                            fire(Change.bits(note.getParameter()));
                         }
                     }
                 }

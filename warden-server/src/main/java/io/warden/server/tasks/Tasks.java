@@ -25,8 +25,6 @@ import java.util.random.RandomGenerator;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -589,24 +587,12 @@ public class Tasks {
 
     /** After commit: wakes claimers (the queue changed) and followers (histories grew), here and on every replica. */
     private void wakeAfterCommit() {
-        wake(TaskNotifications.Change.QUEUE_AND_EVENTS, signal, eventSignal); // one NOTIFY for both
+        notifications.afterCommit(TaskNotifications.Change.QUEUE_AND_EVENTS);
     }
 
     /** After commit: wakes only followers (output was appended; the queue did not change). */
     private void wakeFollowersAfterCommit() {
-        wake(TaskNotifications.Change.EVENTS, eventSignal);
-    }
-
-    private void wake(TaskNotifications.Change change, io.warden.server.storage.Signal... local) {
-        notifications.notifyAfterCommit(change);
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                for (io.warden.server.storage.Signal s : local) {
-                    s.fire();
-                }
-            }
-        });
+        notifications.afterCommit(TaskNotifications.Change.EVENTS);
     }
 
     static TaskRowBuilder copy(TaskRow t) {

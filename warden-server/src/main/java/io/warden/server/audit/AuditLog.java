@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
@@ -111,6 +115,8 @@ public class AuditLog implements SmartLifecycle {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
     /** ...and once it is set aside ({@link AuditStore#SET_ASIDE_AFTER} failures), this often. */
     private static final Duration SET_ASIDE_RETRY = Duration.ofHours(1);
+    /** How long the appender waits for a transaction sealing in place to end before retrying later. */
+    private static final Duration GATE_WAIT = Duration.ofSeconds(30);
 
     private final AuditStore store;
     private final TransactionTemplate tx;
@@ -131,6 +137,24 @@ public class AuditLog implements SmartLifecycle {
     private volatile Thread appender;
     /** Seal in the caller's transaction (SQLite: one writer at a time) rather than stage for the appender. */
     private final boolean sealInCallersTransaction;
+    /**
+     * One sealer per chain at a time on this server, from the chain head's lock until its records
+     * are in the export sink, so the sink gets each chain in sequence order: a transaction that
+     * seals in place ({@link #sealHereIfFree}) holds its chains' gates until it ends, and the
+     * appender waits for them. (On SQLite the one-writer lock already does this.)
+     */
+    private final Map<String, Semaphore> gates = new ConcurrentHashMap<>();
+
+    /** Key of the current transaction's {@link InPlace}. */
+    private static final Object IN_PLACE = new Object();
+
+    /** What a PostgreSQL transaction sealed in place: per chain its head (null: staged), the gates it holds, its records. */
+    private static final class InPlace {
+        final Map<String, AuditStore.Head> heads = new HashMap<>();
+        final List<Semaphore> gates = new ArrayList<>();
+        final List<AuditRecord> records = new ArrayList<>();
+        final List<CompletableFuture<AuditRecord>> done = new ArrayList<>();
+    }
 
     AuditLog(AuditStore store, TransactionTemplate tx, Clock clock, DataDirectory dataDir, WardenProperties props,
             AuditExportSink sink, Database database, MeterRegistry metrics) {
@@ -195,6 +219,10 @@ public class AuditLog implements SmartLifecycle {
 
     /** Records an event and waits until it is committed. */
     public AuditRecord append(Event event) {
+        if (TransactionSynchronizationManager.getResource(IN_PLACE) != null) {
+            // It may hold a chain's gate that the appender would wait for while this waits for the appender.
+            throw new IllegalStateException("append() waits for the appender: not from a transaction that records events");
+        }
         CompletableFuture<AuditRecord> done = new CompletableFuture<>();
         if (appender == null || !queue.offer(new Pending(event, clock.millis(), null, done))) {
             throw unavailable();
@@ -222,6 +250,10 @@ public class AuditLog implements SmartLifecycle {
         if (sealInCallersTransaction) {
             return sealInTransaction(event);
         }
+        CompletableFuture<AuditRecord> sealedHere = sealHereIfFree(event);
+        if (sealedHere != null) {
+            return sealedHere;
+        }
         long id;
         try {
             id = store.insertPending(event, clock.millis(), owner);
@@ -245,12 +277,130 @@ public class AuditLog implements SmartLifecycle {
         return done;
     }
 
+    /**
+     * PostgreSQL: seals the event in the caller's transaction if nobody holds its chain's head,
+     * without waiting (a held head means others are sealing, and the appender's group commit
+     * serves them better). That saves the staging row, the appender's transaction and the wait
+     * for it: what a lone writer pays. Once a transaction stages an event of a chain, its later
+     * events of that chain are staged too, so they are sealed in the order they happened. An
+     * event whose place in the chain is taken (a forged row) is staged, for the appender to
+     * isolate. Returns null when the event is to be staged.
+     */
+    private CompletableFuture<AuditRecord> sealHereIfFree(Event event) {
+        InPlace here = inPlace();
+        try {
+            AuditStore.Head head = here.heads.containsKey(event.chain())
+                    ? here.heads.get(event.chain())
+                    : lockIfFree(event.chain(), here);
+            here.heads.put(event.chain(), head);
+            if (head == null) {
+                return null;
+            }
+            AuditRecord record = chain.seal(draft(event, clock.millis(), head), head.link());
+            if (!store.insertIfFree(record)) {
+                here.heads.put(event.chain(), null);
+                return null;
+            }
+            head = checkpointIfDue(head.advancedTo(record));
+            store.moveHead(head);
+            here.heads.put(event.chain(), head);
+            CompletableFuture<AuditRecord> done = new CompletableFuture<>();
+            here.records.add(record);
+            here.done.add(done);
+            return done;
+        } catch (DataAccessException e) {
+            log.error("audit event could not be written", e);
+            throw unavailable();
+        }
+    }
+
+    /** The chain's head, locked, with its gate held until the transaction ends; null if either is taken. */
+    private AuditStore.Head lockIfFree(String chainName, InPlace here) {
+        Semaphore gate = gate(chainName);
+        if (!enterNow(gate)) {
+            return null;
+        }
+        here.gates.add(gate); // released when the transaction ends, whatever happens next
+        AuditStore.Head head = store.tryLockHead(chainName).orElse(null);
+        if (head == null) {
+            here.gates.remove(gate);
+            gate.release();
+        }
+        return head;
+    }
+
+    /** Takes the gate if it is open and nobody waits for it (the appender is never overtaken). */
+    private static boolean enterNow(Semaphore gate) {
+        try {
+            return gate.tryAcquire(0, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Semaphore gate(String chainName) {
+        return gates.computeIfAbsent(chainName, c -> new Semaphore(1, true));
+    }
+
+    /** The current transaction's in-place seals: their records go to the sink on commit, before its gates open. */
+    private InPlace inPlace() {
+        InPlace bound = (InPlace) TransactionSynchronizationManager.getResource(IN_PLACE);
+        if (bound != null) {
+            return bound;
+        }
+        InPlace here = new InPlace();
+        TransactionSynchronizationManager.bindResource(IN_PLACE, here);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                sink.write(here.records);
+                for (int i = 0; i < here.records.size(); i++) {
+                    here.done.get(i).complete(here.records.get(i));
+                }
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(IN_PLACE);
+                here.gates.forEach(Semaphore::release);
+                if (status != STATUS_COMMITTED) {
+                    here.done.forEach(f -> f.cancel(false));
+                }
+            }
+        });
+        return here;
+    }
+
+    /**
+     * The appender's lock on a chain: its gate (waiting for a transaction sealing in place to
+     * end), then its head; the gate opens when the appender's transaction ends.
+     */
+    private AuditStore.Head lockGated(String chainName) {
+        Semaphore gate = gate(chainName);
+        try {
+            if (!gate.tryAcquire(GATE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new CannotAcquireLockException("audit chain " + chainName + " stayed busy");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CannotAcquireLockException("interrupted waiting for audit chain " + chainName);
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                gate.release();
+            }
+        });
+        return store.lockHead(chainName);
+    }
+
     /** SQLite: seals the event in the caller's transaction; the future completes when it commits. */
     private CompletableFuture<AuditRecord> sealInTransaction(Event event) {
         AuditRecord record;
         try {
             Map<String, AuditStore.Head> heads = new LinkedHashMap<>();
-            record = seal(event, clock.millis(), heads);
+            record = seal(event, clock.millis(), heads, store::lockHead);
             store.insert(record);
             heads.values().forEach(store::moveHead);
         } catch (DataAccessException e) {
@@ -297,20 +447,25 @@ public class AuditLog implements SmartLifecycle {
      * Seals one event at the head of its chain (locked in {@code heads} on first use) and signs a
      * checkpoint when one is due; the caller inserts the record and moves the heads.
      */
-    private AuditRecord seal(Event e, long at, Map<String, AuditStore.Head> heads) {
-        AuditStore.Head head = heads.computeIfAbsent(e.chain(), store::lockHead);
+    private AuditRecord seal(Event e, long at, Map<String, AuditStore.Head> heads, Function<String, AuditStore.Head> lock) {
+        AuditStore.Head head = heads.computeIfAbsent(e.chain(), lock);
+        AuditRecord record = chain.seal(draft(e, at, head), head.link());
+        heads.put(e.chain(), checkpointIfDue(head.advancedTo(record)));
+        return record;
+    }
+
+    /** The event as the record after {@code head}, unsealed. */
+    private static AuditRecord draft(Event e, long at, AuditStore.Head head) {
         // Times never go backwards within a chain (a cursor per chain relies on it),
         // even if the clock steps back or another replica's clock runs ahead.
-        AuditRecord draft = new AuditRecord(e.chain(), head.seq() + 1, Math.max(at, head.at()),
+        return new AuditRecord(e.chain(), head.seq() + 1, Math.max(at, head.at()),
                 e.actorKind(), e.actorId(), e.actorVia(), e.action(), e.targetKind(), e.targetNamespace(),
                 e.targetName(), e.outcome(), e.requestId(), e.clientAddress(), e.details());
-        AuditRecord record = chain.seal(draft, head.link());
-        head = head.advancedTo(record);
-        if (head.seq() - head.checkpointSeq() >= checkpointEvery) {
-            head = checkpoint(head);
-        }
-        heads.put(e.chain(), head);
-        return record;
+    }
+
+    /** Signs a checkpoint of {@code head} if one is due (every {@code checkpointEvery} events). */
+    private AuditStore.Head checkpointIfDue(AuditStore.Head head) {
+        return head.seq() - head.checkpointSeq() >= checkpointEvery ? checkpoint(head) : head;
     }
 
     /**
@@ -491,7 +646,7 @@ public class AuditLog implements SmartLifecycle {
         List<Pending> batch = new ArrayList<>(direct);
         try {
             List<AuditRecord> sealed = tx.execute(s -> {
-                batch.addAll(0, store.lockPending(owner, orphanedBefore(), clock.millis(), MAX_BATCH).stream()
+                batch.addAll(0, store.takePending(owner, orphanedBefore(), clock.millis(), MAX_BATCH).stream()
                         .map(this::fromRow).toList());
                 return sealLocked(batch);
             });
@@ -513,16 +668,15 @@ public class AuditLog implements SmartLifecycle {
         return new Pending(row.event(), row.at(), row.id(), done == null ? new CompletableFuture<>() : done);
     }
 
-    /** Seals {@code items}, whose staged rows this transaction holds, in order; the caller commits. */
+    /** Seals {@code items}, whose staged rows this transaction has deleted, in order; the caller commits. */
     private List<AuditRecord> sealLocked(List<Pending> items) {
-        store.deletePending(items.stream().filter(Pending::staged).map(Pending::stagingId).toList());
         long now = clock.millis();
         Map<String, AuditStore.Head> heads = new LinkedHashMap<>();
         List<AuditRecord> out = new ArrayList<>(items.size());
         for (Pending p : items) {
             // The time it happened, not the time it was sealed; yet never later than now, so a
             // replica whose clock runs ahead (or a forged staging row) cannot date it in the future.
-            out.add(seal(p.event(), Math.min(p.at(), now), heads));
+            out.add(seal(p.event(), Math.min(p.at(), now), heads, this::lockGated));
         }
         store.insertAll(out);
         heads.values().forEach(store::moveHead);
@@ -566,6 +720,7 @@ public class AuditLog implements SmartLifecycle {
                 Set<Long> locked = store.lockPending(items.stream().filter(Pending::staged).map(Pending::stagingId).toList());
                 // A staged row gone meanwhile, or held by another appender, is that appender's to seal.
                 held.removeIf(p -> p.staged() && !locked.contains(p.stagingId()));
+                store.deletePending(held.stream().filter(Pending::staged).map(Pending::stagingId).toList());
                 return sealLocked(held);
             });
             completeAll(held, sealed);

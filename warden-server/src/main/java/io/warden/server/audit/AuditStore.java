@@ -6,6 +6,7 @@ import io.warden.core.audit.Checkpoint;
 import io.warden.server.storage.Database;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,15 @@ class AuditStore {
         return new Head(chain, 0, Chain.GENESIS, 0, 0);
     }
 
+    /**
+     * The chain's head, locked, if no other transaction holds it and the chain exists (PostgreSQL;
+     * a new chain's head row is the appender's to make).
+     */
+    Optional<Head> tryLockHead(String chain) {
+        return jdbc.sql("SELECT " + HEAD_COLUMNS + " FROM audit_chains WHERE chain = ?" + database.forUpdateSkipLocked())
+                .param(chain).query(HEADS).optional();
+    }
+
     void moveHead(Head head) {
         jdbc.sql("UPDATE audit_chains SET last_seq = ?, last_hash = ?, last_digest = ?, last_at = ?, checkpoint_seq = ?"
                         + " WHERE chain = ?")
@@ -116,6 +126,14 @@ class AuditStore {
 
     void insert(AuditRecord r) {
         jdbc.sql(INSERT).params(values(r)).update();
+    }
+
+    /**
+     * Inserts a record unless its place in the chain is taken (a row forged at the head's next
+     * sequence, say): false then, and the transaction goes on unharmed.
+     */
+    boolean insertIfFree(AuditRecord r) {
+        return jdbc.sql(INSERT + " ON CONFLICT (chain, seq) DO NOTHING").params(values(r)).update() == 1;
     }
 
     /** Inserts sealed records as one JDBC batch: a group commit's events in one round trip, not one each. */
@@ -286,14 +304,25 @@ class AuditStore {
     }
 
     /**
-     * Staged events to seal, oldest first, locked: those {@code owner} staged, and those anyone
+     * Takes the staged events to seal, oldest first: those {@code owner} staged, and those anyone
      * staged before {@code orphanedBefore} (their server stopped, or is too slow to seal them);
-     * not those that failed to seal and wait until their {@code retry_at}.
+     * not those that failed to seal and wait until their {@code retry_at}. Their rows are deleted
+     * in the caller's transaction, which seals them (a rollback puts them back). On PostgreSQL one
+     * statement locks, deletes and returns them, skipping rows another appender holds.
      */
-    List<PendingRow> lockPending(String owner, long orphanedBefore, long now, int limit) {
-        return jdbc.sql("SELECT id, at, " + EVENT_COLUMNS + " FROM audit_pending WHERE " + SEALABLE
-                        + " ORDER BY id LIMIT ?" + database.forUpdateSkipLocked())
+    List<PendingRow> takePending(String owner, long orphanedBefore, long now, int limit) {
+        if (database == Database.POSTGRESQL) {
+            return jdbc.sql("DELETE FROM audit_pending WHERE id IN (SELECT id FROM audit_pending WHERE " + SEALABLE
+                            + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING id, at, " + EVENT_COLUMNS)
+                    .params(owner, orphanedBefore, now, limit).query(PENDING).list().stream()
+                    .sorted(Comparator.comparingLong(PendingRow::id)).toList();
+        }
+        // SQLite (one writer: nothing to skip) leaves a RETURNING statement un-reset (see insertPending).
+        List<PendingRow> rows = jdbc.sql("SELECT id, at, " + EVENT_COLUMNS + " FROM audit_pending WHERE " + SEALABLE
+                        + " ORDER BY id LIMIT ?")
                 .params(owner, orphanedBefore, now, limit).query(PENDING).list();
+        deletePending(rows.stream().map(PendingRow::id).toList());
+        return rows;
     }
 
     /**

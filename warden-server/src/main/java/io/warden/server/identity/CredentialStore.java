@@ -3,9 +3,11 @@ package io.warden.server.identity;
 import static io.warden.server.identity.UserStore.instant;
 import static io.warden.server.identity.UserStore.millis;
 
+import io.warden.server.resources.Resources;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -66,9 +68,17 @@ class CredentialStore {
                 .update();
     }
 
-    Optional<ApiToken> tokenByHash(String tokenHash) {
-        return jdbc.sql("SELECT " + TOKEN_COLUMNS + " FROM api_tokens t JOIN users u ON u.id = t.owner_id"
-                + " WHERE t.token_hash = ?").param(tokenHash).query(TOKENS).optional();
+    /**
+     * The token whose secret hashes to {@code tokenHash}; the same statement reads the
+     * resourceVersion, handed to {@code versionSeen} (see {@link Resources#versionSighting()}).
+     */
+    Optional<ApiToken> tokenByHash(String tokenHash, LongConsumer versionSeen) {
+        return jdbc.sql("SELECT " + TOKEN_COLUMNS + ", " + Resources.VERSION_COLUMN
+                        + " FROM api_tokens t JOIN users u ON u.id = t.owner_id WHERE t.token_hash = ?")
+                .param(tokenHash).query((rs, i) -> {
+                    versionSeen.accept(rs.getLong(14));
+                    return TOKENS.mapRow(rs, i);
+                }).optional();
     }
 
     Optional<ApiToken> tokenById(String id) {

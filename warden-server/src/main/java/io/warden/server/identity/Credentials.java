@@ -2,6 +2,7 @@ package io.warden.server.identity;
 
 import io.warden.core.crypto.Tokens;
 import io.warden.server.WardenProperties;
+import io.warden.server.resources.Resources;
 import io.warden.server.web.ApiProblem;
 import io.warden.core.audit.AuditRecord;
 import io.warden.server.web.Caller;
@@ -45,9 +46,11 @@ class Credentials {
     private final IdentityEvents events;
 
     private final WorkerCredentials workers;
+    private final Resources resources;
 
     Credentials(CredentialStore store, Accounts accounts, TransactionTemplate tx, WardenProperties props,
-            IdentityEvents events, WorkerCredentials workers) {
+            IdentityEvents events, WorkerCredentials workers, Resources resources) {
+        this.resources = resources;
         this.events = events;
         this.workers = workers;
         this.store = store;
@@ -101,7 +104,7 @@ class Credentials {
             throw invalid();
         }
         String hash = Tokens.sha256Hex(raw);
-        ApiToken t = store.tokenByHash(hash).orElseThrow(Credentials::invalid);
+        ApiToken t = store.tokenByHash(hash, resources.versionSighting()).orElseThrow(Credentials::invalid);
         Instant now = accounts.now();
         if (!Tokens.constantTimeEquals(hash, t.tokenHash()) || t.revokedAt() != null || !now.isBefore(t.expiresAt())
                 || t.ownerDisabled()) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -75,9 +76,14 @@ public class WorkerCredentials {
         String hash = Tokens.sha256Hex(raw);
         record Row(String id, String hash, String namespace, String worker) {
         }
-        Optional<Row> row = jdbc.sql("SELECT id, token_hash, namespace, worker FROM worker_credentials"
-                        + " WHERE token_hash = ? AND revoked_at IS NULL")
-                .param(hash).query((rs, i) -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+        // The same statement reads the resourceVersion, so the Worker's lookup below reads no counter.
+        LongConsumer versionSeen = resources.versionSighting();
+        Optional<Row> row = jdbc.sql("SELECT id, token_hash, namespace, worker, " + Resources.VERSION_COLUMN
+                        + " FROM worker_credentials WHERE token_hash = ? AND revoked_at IS NULL")
+                .param(hash).query((rs, i) -> {
+                    versionSeen.accept(rs.getLong(5));
+                    return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+                })
                 .optional();
         Row r = row.filter(x -> Tokens.constantTimeEquals(hash, x.hash())).orElseThrow(Credentials::invalid);
         if (!resources.exists(Kinds.WORKER, r.namespace(), r.worker())) {

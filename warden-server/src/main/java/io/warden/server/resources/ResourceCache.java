@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -81,6 +82,29 @@ final class ResourceCache {
 
     void closeScope() {
         scope.remove();
+    }
+
+    /**
+     * For a lookup that reads the counter as one of its columns, before the request reads any
+     * resource: call this before the lookup, then the consumer with the value it read. The
+     * request's view then starts at that version without a read of its own (the counter is still
+     * read before any resource row, which is all the cache needs). Without an open view, or with
+     * one already read, the value is ignored.
+     */
+    LongConsumer sighting() {
+        Scope s = scope.get();
+        if (s == null) {
+            return version -> { };
+        }
+        long writes = localWrites.get();
+        long at = System.nanoTime();
+        return version -> {
+            if (s.version < 0) {
+                s.version = version;
+                s.writes = writes;
+                s.readAt = at;
+            }
+        };
     }
 
     /**

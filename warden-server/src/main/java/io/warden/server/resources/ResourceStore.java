@@ -53,8 +53,11 @@ class ResourceStore {
         return currentVersion();
     }
 
+    /** The resourceVersion counter as an SQL expression, usable as a column of another query. */
+    static final String VERSION_EXPRESSION = "(SELECT value FROM resource_version_counter WHERE id = 1)";
+
     long currentVersion() {
-        return jdbc.sql("SELECT value FROM resource_version_counter WHERE id = 1").query(Long.class).single();
+        return jdbc.sql("SELECT " + VERSION_EXPRESSION).query(Long.class).single();
     }
 
     Optional<StoredResource> find(Kind kind, String namespace, String name) {

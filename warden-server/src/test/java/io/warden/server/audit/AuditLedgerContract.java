@@ -51,7 +51,8 @@ abstract class AuditLedgerContract {
         server.close();
     }
 
-    private static AuditLog.Event event(String chain, int i) {
+    /** An event of a tool's change, the {@code i}th of its chain. */
+    static AuditLog.Event event(String chain, int i) {
         return new AuditLog.Event(chain, "user", "alice", "token", "resource.apply", "Tool", chain, "tool-" + i,
                 "success", "req-" + i, "127.0.0.1", "{\"i\":" + i + ",\"secretLength\":12}");
     }

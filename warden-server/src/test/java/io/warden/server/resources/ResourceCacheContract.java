@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,16 @@ abstract class ResourceCacheContract {
         server.close();
     }
 
+    /** A new user with the writer role in namespace cache (binding {@code USER-writes}), logged in. */
+    private Api writer(String user) {
+        assertThat(admin.post("/v1/users", "{\"username\":\"" + user + "\",\"password\":\"" + PASSWORD + "\"}").status())
+                .isEqualTo(201);
+        assertThat(admin.put("/v1/namespaces/cache/rolebindings/" + user + "-writes", manifest("{'apiVersion':'warden.dev/v1',"
+                + "'kind':'RoleBinding','metadata':{'name':'" + user + "-writes'},'spec':{'roleRef':{'name':'writer'},"
+                + "'subjects':[{'kind':'User','name':'" + user + "'}]}}")).status()).isEqualTo(201);
+        return admin.withToken(TestServer.login(admin.anonymous(), user, PASSWORD));
+    }
+
     private static JsonNode tool(String name) {
         return manifest("{'apiVersion':'warden.dev/v1','kind':'Tool','metadata':{'name':'" + name + "','namespace':'cache'},"
                 + "'spec':{'type':'exec','exec':{'command':['true']}}}");
@@ -58,11 +69,7 @@ abstract class ResourceCacheContract {
 
     @Test
     void aRevokedBindingStopsTheNextRequest() {
-        assertThat(admin.post("/v1/users", "{\"username\":\"rita\",\"password\":\"" + PASSWORD + "\"}").status()).isEqualTo(201);
-        assertThat(admin.put("/v1/namespaces/cache/rolebindings/rita-writes", manifest("{'apiVersion':'warden.dev/v1',"
-                + "'kind':'RoleBinding','metadata':{'name':'rita-writes'},'spec':{'roleRef':{'name':'writer'},"
-                + "'subjects':[{'kind':'User','name':'rita'}]}}")).status()).isEqualTo(201);
-        Api rita = admin.withToken(TestServer.login(admin.anonymous(), "rita", PASSWORD));
+        Api rita = writer("rita");
         // Twice: the second answer comes from the cache.
         assertThat(rita.put("/v1/namespaces/cache/tools/a", tool("a")).status()).isEqualTo(201);
         assertThat(rita.put("/v1/namespaces/cache/tools/b", tool("b")).status()).isEqualTo(201);
@@ -80,7 +87,56 @@ abstract class ResourceCacheContract {
         assertThat(command(resources.find(Kinds.TOOL, "cache", "under"))).isEqualTo("true");
         assertThat(command(resources.find(Kinds.TOOL, "cache", "under"))).as("cached").isEqualTo("true");
 
-        // What another replica's write does to the tables: the row and the counter, in one transaction.
+        changeUnderneath("UPDATE resources SET spec = '{\"type\":\"exec\",\"exec\":{\"command\":[\"false\"]}}',"
+                + " resource_version = ? WHERE kind = 'Tool' AND namespace = 'cache' AND name = 'under'");
+        assertThat(command(resources.find(Kinds.TOOL, "cache", "under"))).isEqualTo("false");
+        assertThat(resources.all(Kinds.TOOL, "cache").stream().filter(t -> t.metadata().name().equals("under"))
+                .map(t -> command(Optional.of(t))).toList()).isEqualTo(List.of("false"));
+    }
+
+    @Test
+    void aBindingRevokedUnderneathThisServerStopsTheNextRequest() throws Exception {
+        Api uma = writer("uma");
+        assertThat(uma.put("/v1/namespaces/cache/tools/u1", tool("u1")).status()).isEqualTo(201);
+        assertThat(uma.put("/v1/namespaces/cache/tools/u2", tool("u2")).status()).as("bindings cached").isEqualTo(201);
+
+        // The token's lookup carries the resourceVersion the request reads at: it must be the
+        // counter as it is now, not as this server last saw it.
+        changeUnderneath("DELETE FROM resources WHERE kind = 'RoleBinding' AND namespace = 'cache' AND name = 'uma-writes'"
+                + " AND resource_version < ?");
+        assertThat(uma.put("/v1/namespaces/cache/tools/u3", tool("u3")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aVersionSightedByACredentialLookupIsTheOneTheRequestReadsAt() throws Exception {
+        Resources resources = server.bean(Resources.class);
+        ResourceCache cache = server.bean(ResourceCache.class);
+        assertThat(admin.put("/v1/namespaces/cache/tools/sighted", tool("sighted")).status()).isEqualTo(201);
+        assertThat(command(resources.find(Kinds.TOOL, "cache", "sighted"))).isEqualTo("true");
+        cache.openScope();
+        try {
+            LongConsumer seen = resources.versionSighting();
+            seen.accept(resources.currentVersion());
+            changeUnderneath("UPDATE resources SET spec = '{\"type\":\"exec\",\"exec\":{\"command\":[\"false\"]}}',"
+                    + " resource_version = ? WHERE kind = 'Tool' AND namespace = 'cache' AND name = 'sighted'");
+            // The view starts at the sighted version (read before the change, as the lookup's column was)...
+            assertThat(command(resources.find(Kinds.TOOL, "cache", "sighted"))).isEqualTo("true");
+            // ...and a second sighting does not move a view already started.
+            resources.versionSighting().accept(Long.MAX_VALUE);
+            assertThat(command(resources.find(Kinds.TOOL, "cache", "sighted"))).isEqualTo("true");
+        } finally {
+            cache.closeScope();
+        }
+        // Without a request's view a sighting is ignored: reads take the counter themselves.
+        resources.versionSighting().accept(0);
+        assertThat(command(resources.find(Kinds.TOOL, "cache", "sighted"))).isEqualTo("false");
+    }
+
+    /**
+     * What another replica's write does to the tables: {@code sql} (whose one parameter is the
+     * new resourceVersion) and the counter's step, in one transaction.
+     */
+    private void changeUnderneath(String sql) throws Exception {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             long version;
@@ -90,17 +146,12 @@ abstract class ResourceCacheContract {
                 rs.next();
                 version = rs.getLong(1);
             }
-            try (PreparedStatement p = c.prepareStatement("UPDATE resources SET spec = ?, resource_version = ?"
-                    + " WHERE kind = 'Tool' AND namespace = 'cache' AND name = 'under'")) {
-                p.setString(1, "{\"type\":\"exec\",\"exec\":{\"command\":[\"false\"]}}");
-                p.setLong(2, version);
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                p.setLong(1, version);
                 assertThat(p.executeUpdate()).isEqualTo(1);
             }
             c.commit();
         }
-        assertThat(command(resources.find(Kinds.TOOL, "cache", "under"))).isEqualTo("false");
-        assertThat(resources.all(Kinds.TOOL, "cache").stream().filter(t -> t.metadata().name().equals("under"))
-                .map(t -> command(Optional.of(t))).toList()).isEqualTo(List.of("false"));
     }
 
     @Test

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +51,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The audit ledger's facade.
  *
  * <ul>
- *   <li>{@link #record} stages an event inside the caller's transaction: the event and the change
- *       it describes commit together or not at all (a failure to stage is a 503 and rolls the
+ *   <li>{@link #record} writes an event inside the caller's transaction: the event and the change
+ *       it describes commit together or not at all (a failure to write it is a 503 and rolls the
  *       change back).</li>
  *   <li>{@link #append} records an event that has no transaction of its own (a refused login,
  *       say) and returns once it is sealed in its chain.</li>
@@ -62,7 +61,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * single transaction: group commit, so concurrent producers share one commit. On SQLite, where
  * transactions already run one at a time, {@link #record} seals the event in the caller's own
  * transaction instead (the chain head is as safe there as in the appender's, and the change pays
- * for no staging row, no second transaction and no wait for it). The appender's thread
+ * for no staging row, no second transaction and no wait for it). On PostgreSQL a transaction
+ * seals its events itself just before it commits when their chain's head is free, and stages
+ * them for the appender when it is not (docs/decisions/0008). The appender's thread
  * signs a checkpoint of a chain every {@code checkpointEvery} events (in the batch's
  * transaction) and, every {@code checkpointInterval}, of every chain that moved since its last.
  * With several PostgreSQL replicas each appender seals the events its own server staged (the
@@ -92,13 +93,24 @@ public class AuditLog implements SmartLifecycle {
         }
     }
 
-    /** The future of a staged event, which knows its staging row (to look for it in the database). */
+    /**
+     * The future of a recorded event; once staged it knows its staging row (to look for it in the
+     * database), until then its id is -1.
+     */
     private static final class Staged extends CompletableFuture<AuditRecord> {
-        private final long id;
+        private volatile long id;
 
         Staged(long id) {
             this.id = id;
         }
+
+        Staged() {
+            this(-1);
+        }
+    }
+
+    /** An event a PostgreSQL transaction recorded, with the time it did, to seal or stage before it commits. */
+    private record Recorded(Event event, long at, Staged done) {
     }
 
     /** Queued after a staging transaction commits, to wake the appender. */
@@ -140,20 +152,21 @@ public class AuditLog implements SmartLifecycle {
     /**
      * One sealer per chain at a time on this server, from the chain head's lock until its records
      * are in the export sink, so the sink gets each chain in sequence order: a transaction that
-     * seals in place ({@link #sealHereIfFree}) holds its chains' gates until it ends, and the
+     * seals in place ({@link #beforeCommit}) holds its chains' gates until it ends, and the
      * appender waits for them. (On SQLite the one-writer lock already does this.)
      */
     private final Map<String, Semaphore> gates = new ConcurrentHashMap<>();
 
-    /** Key of the current transaction's {@link InPlace}. */
-    private static final Object IN_PLACE = new Object();
+    /** Key of the current transaction's {@link AtCommit}. */
+    private static final Object AT_COMMIT = new Object();
 
-    /** What a PostgreSQL transaction sealed in place: per chain its head (null: staged), the gates it holds, its records. */
-    private static final class InPlace {
-        final Map<String, AuditStore.Head> heads = new HashMap<>();
+    /** A PostgreSQL transaction's events by chain, and what became of them just before it committed. */
+    private static final class AtCommit {
+        final Map<String, List<Recorded>> byChain = new LinkedHashMap<>();
         final List<Semaphore> gates = new ArrayList<>();
-        final List<AuditRecord> records = new ArrayList<>();
-        final List<CompletableFuture<AuditRecord>> done = new ArrayList<>();
+        final List<AuditRecord> sealed = new ArrayList<>();
+        final List<Staged> sealedDone = new ArrayList<>();
+        final List<Staged> stagedDone = new ArrayList<>();
     }
 
     AuditLog(AuditStore store, TransactionTemplate tx, Clock clock, DataDirectory dataDir, WardenProperties props,
@@ -219,10 +232,6 @@ public class AuditLog implements SmartLifecycle {
 
     /** Records an event and waits until it is committed. */
     public AuditRecord append(Event event) {
-        if (TransactionSynchronizationManager.getResource(IN_PLACE) != null) {
-            // It may hold a chain's gate that the appender would wait for while this waits for the appender.
-            throw new IllegalStateException("append() waits for the appender: not from a transaction that records events");
-        }
         CompletableFuture<AuditRecord> done = new CompletableFuture<>();
         if (appender == null || !queue.offer(new Pending(event, clock.millis(), null, done))) {
             throw unavailable();
@@ -238,10 +247,16 @@ public class AuditLog implements SmartLifecycle {
     }
 
     /**
-     * Stages an event in the transaction the caller is in. Returns a future completed once the
-     * event is sealed in its chain (after that transaction commits); see {@link #settle}.
+     * Records an event in the transaction the caller is in: it commits with the change it
+     * describes or not at all. Returns a future completed once the event is sealed in its chain
+     * (after that transaction commits); see {@link #settle}.
      *
-     * @throws ApiProblem 503 when the event cannot be written: the caller's transaction then rolls back
+     * <p>On SQLite the event is sealed at once. On PostgreSQL the transaction's events are
+     * written just before it commits ({@link #beforeCommit}): sealed there if their chain's head
+     * is free, staged for the appender otherwise.
+     *
+     * @throws ApiProblem 503 when the event cannot be written (on PostgreSQL from the commit): the
+     *     caller's transaction then rolls back
      */
     public CompletableFuture<AuditRecord> record(Event event) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
@@ -250,72 +265,63 @@ public class AuditLog implements SmartLifecycle {
         if (sealInCallersTransaction) {
             return sealInTransaction(event);
         }
-        CompletableFuture<AuditRecord> sealedHere = sealHereIfFree(event);
-        if (sealedHere != null) {
-            return sealedHere;
-        }
-        long id;
-        try {
-            id = store.insertPending(event, clock.millis(), owner);
-        } catch (DataAccessException e) {
-            log.error("audit event could not be staged", e);
-            throw unavailable();
-        }
-        Staged done = new Staged(id);
-        staged.put(id, done);
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                if (status == STATUS_COMMITTED) {
-                    queue.offer(NUDGE);
-                } else {
-                    staged.remove(id);
-                    done.cancel(false);
-                }
-            }
-        });
+        Staged done = new Staged();
+        atCommit().byChain.computeIfAbsent(event.chain(), c -> new ArrayList<>()).add(new Recorded(event, clock.millis(), done));
         return done;
     }
 
     /**
-     * PostgreSQL: seals the event in the caller's transaction if nobody holds its chain's head,
-     * without waiting (a held head means others are sealing, and the appender's group commit
-     * serves them better). That saves the staging row, the appender's transaction and the wait
-     * for it: what a lone writer pays. Once a transaction stages an event of a chain, its later
-     * events of that chain are staged too, so they are sealed in the order they happened. An
-     * event whose place in the chain is taken (a forged row) is staged, for the appender to
-     * isolate. Returns null when the event is to be staged.
+     * PostgreSQL, just before a transaction that recorded events commits: for each chain, seals
+     * its events here if nobody holds the chain's head, without waiting (a held head means others
+     * are sealing, and the appender's group commit serves them better), and stages them
+     * otherwise. Sealing here saves the staging rows, the appender's transaction and the wait for
+     * it: what a lone writer pays; and the head is held only from here to the commit. An event
+     * whose place in the chain is taken (a forged row) is staged with those after it, for the
+     * appender to isolate.
      */
-    private CompletableFuture<AuditRecord> sealHereIfFree(Event event) {
-        InPlace here = inPlace();
+    private void beforeCommit(AtCommit here) {
         try {
-            AuditStore.Head head = here.heads.containsKey(event.chain())
-                    ? here.heads.get(event.chain())
-                    : lockIfFree(event.chain(), here);
-            here.heads.put(event.chain(), head);
-            if (head == null) {
-                return null;
+            for (Map.Entry<String, List<Recorded>> chainEvents : here.byChain.entrySet()) {
+                List<Recorded> events = chainEvents.getValue();
+                int sealed = sealIfFree(chainEvents.getKey(), events, here);
+                for (Recorded r : events.subList(sealed, events.size())) {
+                    long id = store.insertPending(r.event(), r.at(), owner);
+                    r.done().id = id;
+                    staged.put(id, r.done());
+                    here.stagedDone.add(r.done());
+                }
             }
-            AuditRecord record = chain.seal(draft(event, clock.millis(), head), head.link());
-            if (!store.insertIfFree(record)) {
-                here.heads.put(event.chain(), null);
-                return null;
-            }
-            head = checkpointIfDue(head.advancedTo(record));
-            store.moveHead(head);
-            here.heads.put(event.chain(), head);
-            CompletableFuture<AuditRecord> done = new CompletableFuture<>();
-            here.records.add(record);
-            here.done.add(done);
-            return done;
         } catch (DataAccessException e) {
-            log.error("audit event could not be written", e);
+            log.error("audit events could not be written", e);
             throw unavailable();
         }
     }
 
+    /** Seals the first events of {@code events} that fit at the chain's head, if it is free; returns how many. */
+    private int sealIfFree(String chainName, List<Recorded> events, AtCommit here) {
+        AuditStore.Head head = lockIfFree(chainName, here);
+        if (head == null) {
+            return 0;
+        }
+        int sealed = 0;
+        for (Recorded r : events) {
+            AuditRecord record = chain.seal(draft(r.event(), r.at(), head), head.link());
+            if (!store.insertIfFree(record)) {
+                break;
+            }
+            head = checkpointIfDue(head.advancedTo(record));
+            here.sealed.add(record);
+            here.sealedDone.add(r.done());
+            sealed++;
+        }
+        if (sealed > 0) {
+            store.moveHead(head);
+        }
+        return sealed;
+    }
+
     /** The chain's head, locked, with its gate held until the transaction ends; null if either is taken. */
-    private AuditStore.Head lockIfFree(String chainName, InPlace here) {
+    private AuditStore.Head lockIfFree(String chainName, AtCommit here) {
         Semaphore gate = gate(chainName);
         if (!enterNow(gate)) {
             return null;
@@ -343,29 +349,45 @@ public class AuditLog implements SmartLifecycle {
         return gates.computeIfAbsent(chainName, c -> new Semaphore(1, true));
     }
 
-    /** The current transaction's in-place seals: their records go to the sink on commit, before its gates open. */
-    private InPlace inPlace() {
-        InPlace bound = (InPlace) TransactionSynchronizationManager.getResource(IN_PLACE);
+    /**
+     * The current transaction's events: written before it commits; what was sealed goes to the
+     * sink after, before its gates open; staged ones wake the appender.
+     */
+    private AtCommit atCommit() {
+        AtCommit bound = (AtCommit) TransactionSynchronizationManager.getResource(AT_COMMIT);
         if (bound != null) {
             return bound;
         }
-        InPlace here = new InPlace();
-        TransactionSynchronizationManager.bindResource(IN_PLACE, here);
+        AtCommit here = new AtCommit();
+        TransactionSynchronizationManager.bindResource(AT_COMMIT, here);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
+            public void beforeCommit(boolean readOnly) {
+                AuditLog.this.beforeCommit(here);
+            }
+
+            @Override
             public void afterCommit() {
-                sink.write(here.records);
-                for (int i = 0; i < here.records.size(); i++) {
-                    here.done.get(i).complete(here.records.get(i));
+                sink.write(here.sealed);
+                for (int i = 0; i < here.sealed.size(); i++) {
+                    here.sealedDone.get(i).complete(here.sealed.get(i));
+                }
+                if (!here.stagedDone.isEmpty()) {
+                    queue.offer(NUDGE);
                 }
             }
 
             @Override
             public void afterCompletion(int status) {
-                TransactionSynchronizationManager.unbindResourceIfPossible(IN_PLACE);
+                TransactionSynchronizationManager.unbindResourceIfPossible(AT_COMMIT);
                 here.gates.forEach(Semaphore::release);
                 if (status != STATUS_COMMITTED) {
-                    here.done.forEach(f -> f.cancel(false));
+                    for (List<Recorded> events : here.byChain.values()) {
+                        for (Recorded r : events) {
+                            staged.remove(r.done().id);
+                            r.done().cancel(false);
+                        }
+                    }
                 }
             }
         });
@@ -516,7 +538,7 @@ public class AuditLog implements SmartLifecycle {
                 f.get(Math.min(LOOK_EVERY.toNanos(), Math.max(0, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
                 return true;
             } catch (TimeoutException e) {
-                if (f instanceof Staged s && !store.pending(s.id)) {
+                if (f instanceof Staged s && s.id >= 0 && !store.pending(s.id)) {
                     staged.remove(s.id); // sealed by another server's appender
                     return true;
                 }

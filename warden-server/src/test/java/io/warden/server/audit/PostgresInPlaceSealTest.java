@@ -31,7 +31,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
@@ -78,16 +77,15 @@ class PostgresInPlaceSealTest {
     @Test
     void aLoneChangesEventIsSealedInTheChangesOwnTransaction() throws Exception {
         startChain("lone");
+        long stagingIds = stagingIds();
         CompletableFuture<AuditRecord> sealed = tx.execute(s -> {
             CompletableFuture<AuditRecord> f = audit.record(event("lone", 1));
-            // Inside the transaction: already in the chain, never staged, and not announced before the commit.
-            assertThat(audit.records("lone", 0, 10)).extracting(AuditRecord::seq).containsExactly(1L, 2L);
-            assertThat(stagedHere("lone")).isZero();
-            assertThat(f).isNotDone();
+            assertThat(f).as("not announced before the commit").isNotDone();
             return f;
         });
-        assertThat(sealed).isCompleted();
+        assertThat(sealed).as("sealed by the commit itself, not by the appender later").isCompleted();
         assertThat(sealed.join().seq()).isEqualTo(2);
+        assertThat(stagingIds()).as("never staged").isEqualTo(stagingIds);
 
         // Rolled back, the event goes with its change, and the next one takes its place.
         tx.executeWithoutResult(s -> {
@@ -111,12 +109,8 @@ class PostgresInPlaceSealTest {
                 // As another replica sealing this chain does.
                 s.executeQuery("SELECT last_seq FROM audit_chains WHERE chain = 'held' FOR UPDATE").close();
             }
-            later = tx.execute(s -> {
-                CompletableFuture<AuditRecord> f = audit.record(event("held", 1));
-                assertThat(stagedHere("held")).as("staged, not waited for").isEqualTo(1);
-                return f;
-            });
-            assertThat(staged("held")).isEqualTo(1);
+            later = tx.execute(s -> audit.record(event("held", 1)));
+            assertThat(staged("held")).as("staged, not waited for").isEqualTo(1);
             assertThat(later).as("the appender waits for the head").isNotDone();
             holder.commit();
         }
@@ -131,16 +125,23 @@ class PostgresInPlaceSealTest {
         put("forged", "first");
         await().atMost(Duration.ofSeconds(10)).until(() -> staged("forged") == 0 && !audit.records("forged", 0, 10).isEmpty());
         long head = audit.records("forged", 0, 10).getLast().seq();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            // Whoever may insert into audit_events can take the next place of a chain.
-            s.executeUpdate("INSERT INTO audit_events (chain, seq, at, action, outcome, prev_hash, hash, prev_digest, digest)"
-                    + " VALUES ('forged', " + (head + 1) + ", 0, 'forged', 'success', '" + ZEROS + "', '" + ZEROS + "', '"
-                    + ZEROS + "', '" + ZEROS + "')");
-        }
+        forge("forged", head + 1);
         // The change is made; its event is kept staged (the appender isolates what cannot be sealed).
         put("forged", "second");
         assertThat(api.get("/v1/namespaces/forged/tools/second").status()).isEqualTo(200);
         assertThat(staged("forged")).isEqualTo(1);
+    }
+
+    @Test
+    void eventsBeforeAForgedRowAreSealedAndThoseFromItOnStaged() throws Exception {
+        startChain("split");
+        forge("split", 3);
+        List<CompletableFuture<AuditRecord>> recorded = tx.execute(s -> List.of(
+                audit.record(event("split", 1)), audit.record(event("split", 2))));
+        assertThat(recorded.get(0)).isCompleted();
+        assertThat(recorded.get(0).join().seq()).isEqualTo(2);
+        // The second is staged (and kept there: the appender cannot seal it either).
+        assertThat(staged("split")).isEqualTo(1);
     }
 
     @Test
@@ -182,10 +183,22 @@ class PostgresInPlaceSealTest {
         assertThat(sunk).as("every record once, in sequence order").isEqualTo(LongStream.rangeClosed(1, total).boxed().toList());
     }
 
-    /** Staged events of the chain, as the current transaction sees them. */
-    private long stagedHere(String chain) {
-        return server.bean(JdbcClient.class).sql("SELECT COUNT(*) FROM audit_pending WHERE chain = ?").param(chain)
-                .query(Long.class).single();
+    /** Takes a place in a chain, as whoever may insert into audit_events can. */
+    private void forge(String chain, long seq) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO audit_events (chain, seq, at, action, outcome, prev_hash, hash, prev_digest, digest)"
+                    + " VALUES ('" + chain + "', " + seq + ", 0, 'forged', 'success', '" + ZEROS + "', '" + ZEROS + "', '"
+                    + ZEROS + "', '" + ZEROS + "')");
+        }
+    }
+
+    /** The last staging id handed out: it moves whenever an event is staged, even if sealed since. */
+    private long stagingIds() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT last_value FROM audit_pending_id_seq")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private long staged(String chain) throws SQLException {

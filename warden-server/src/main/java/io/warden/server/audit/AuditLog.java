@@ -29,7 +29,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -58,12 +57,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       say) and returns once it is sealed in its chain.</li>
  * </ul>
  * One appender seals everything waiting (staged rows and appended events) chain by chain in a
- * single transaction: group commit, so concurrent producers share one commit. On SQLite, where
- * transactions already run one at a time, {@link #record} seals the event in the caller's own
- * transaction instead (the chain head is as safe there as in the appender's, and the change pays
- * for no staging row, no second transaction and no wait for it). On PostgreSQL a transaction
- * seals its events itself just before it commits when their chain's head is free, and stages
- * them for the appender when it is not (docs/decisions/0008). The appender's thread
+ * single transaction: group commit, so concurrent producers share one commit. A transaction
+ * that {@link #record}s events seals them itself just before it commits when their chain's head
+ * is free (on SQLite, where transactions run one at a time, always), and stages them for the
+ * appender when it is not (docs/decisions/0005, 0008): a lone change pays for no staging row, no
+ * second transaction and no wait for it. The appender's thread
  * signs a checkpoint of a chain every {@code checkpointEvery} events (in the batch's
  * transaction) and, every {@code checkpointInterval}, of every chain that moved since its last.
  * With several PostgreSQL replicas each appender seals the events its own server staged (the
@@ -109,7 +107,7 @@ public class AuditLog implements SmartLifecycle {
         }
     }
 
-    /** An event a PostgreSQL transaction recorded, with the time it did, to seal or stage before it commits. */
+    /** An event a transaction recorded, with the time it did, to seal or stage before it commits. */
     private record Recorded(Event event, long at, Staged done) {
     }
 
@@ -147,20 +145,23 @@ public class AuditLog implements SmartLifecycle {
     private final String owner = UUID.randomUUID().toString();
     private final Counter unsealedAnswers;
     private volatile Thread appender;
-    /** Seal in the caller's transaction (SQLite: one writer at a time) rather than stage for the appender. */
-    private final boolean sealInCallersTransaction;
+    /**
+     * SQLite: one writer at a time, so a chain's head is never held by another transaction and a
+     * change always seals its events itself (making a new chain's head too).
+     */
+    private final boolean oneWriter;
     /**
      * One sealer per chain at a time on this server, from the chain head's lock until its records
      * are in the export sink, so the sink gets each chain in sequence order: a transaction that
      * seals in place ({@link #beforeCommit}) holds its chains' gates until it ends, and the
-     * appender waits for them. (On SQLite the one-writer lock already does this.)
+     * appender waits for them.
      */
     private final Map<String, Semaphore> gates = new ConcurrentHashMap<>();
 
     /** Key of the current transaction's {@link AtCommit}. */
     private static final Object AT_COMMIT = new Object();
 
-    /** A PostgreSQL transaction's events by chain, and what became of them just before it committed. */
+    /** A transaction's events by chain, and what became of them just before it committed. */
     private static final class AtCommit {
         final Map<String, List<Recorded>> byChain = new LinkedHashMap<>();
         final List<Semaphore> gates = new ArrayList<>();
@@ -178,7 +179,7 @@ public class AuditLog implements SmartLifecycle {
         Gauge.builder("warden.audit.unsealable.events", store, AuditLog::setAside)
                 .description("Staged audit events set aside because they failed to seal; they stay in audit_pending")
                 .register(metrics);
-        this.sealInCallersTransaction = database == Database.SQLITE;
+        this.oneWriter = database == Database.SQLITE;
         this.tx = tx;
         this.clock = clock;
         this.sink = sink;
@@ -251,19 +252,16 @@ public class AuditLog implements SmartLifecycle {
      * describes or not at all. Returns a future completed once the event is sealed in its chain
      * (after that transaction commits); see {@link #settle}.
      *
-     * <p>On SQLite the event is sealed at once. On PostgreSQL the transaction's events are
-     * written just before it commits ({@link #beforeCommit}): sealed there if their chain's head
-     * is free, staged for the appender otherwise.
+     * <p>The transaction's events are written just before it commits ({@link #beforeCommit}):
+     * sealed there if their chain's head is free (always on SQLite), staged for the appender
+     * otherwise.
      *
-     * @throws ApiProblem 503 when the event cannot be written (on PostgreSQL from the commit): the
-     *     caller's transaction then rolls back
+     * @throws ApiProblem 503 (from the commit) when the events cannot be written: the caller's
+     *     transaction then rolls back
      */
     public CompletableFuture<AuditRecord> record(Event event) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("record() belongs inside the transaction of the change it describes");
-        }
-        if (sealInCallersTransaction) {
-            return sealInTransaction(event);
         }
         Staged done = new Staged();
         atCommit().byChain.computeIfAbsent(event.chain(), c -> new ArrayList<>()).add(new Recorded(event, clock.millis(), done));
@@ -271,7 +269,7 @@ public class AuditLog implements SmartLifecycle {
     }
 
     /**
-     * PostgreSQL, just before a transaction that recorded events commits: for each chain, seals
+     * Just before a transaction that recorded events commits: for each chain, seals
      * its events here if nobody holds the chain's head, without waiting (a held head means others
      * are sealing, and the appender's group commit serves them better), and stages them
      * otherwise. Sealing here saves the staging rows, the appender's transaction and the wait for
@@ -327,7 +325,7 @@ public class AuditLog implements SmartLifecycle {
             return null;
         }
         here.gates.add(gate); // released when the transaction ends, whatever happens next
-        AuditStore.Head head = store.tryLockHead(chainName).orElse(null);
+        AuditStore.Head head = oneWriter ? store.lockHead(chainName) : store.tryLockHead(chainName).orElse(null);
         if (head == null) {
             here.gates.remove(gate);
             gate.release();
@@ -417,40 +415,9 @@ public class AuditLog implements SmartLifecycle {
         return store.lockHead(chainName);
     }
 
-    /** SQLite: seals the event in the caller's transaction; the future completes when it commits. */
-    private CompletableFuture<AuditRecord> sealInTransaction(Event event) {
-        AuditRecord record;
-        try {
-            Map<String, AuditStore.Head> heads = new LinkedHashMap<>();
-            record = seal(event, clock.millis(), heads, store::lockHead);
-            store.insert(record);
-            heads.values().forEach(store::moveHead);
-        } catch (DataAccessException e) {
-            log.error("audit event could not be written", e);
-            throw unavailable();
-        }
-        CompletableFuture<AuditRecord> done = new CompletableFuture<>();
-        writeToSinkOnCommit(List.of(record));
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                done.complete(record);
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status != STATUS_COMMITTED) {
-                    done.cancel(false);
-                }
-            }
-        });
-        return done;
-    }
-
     /**
-     * Copies records to the export sink once their transaction commits, before the callers hear
-     * of it. On SQLite that is still inside the transaction manager's hold on the database, so the
-     * sink's lines keep commit order whichever thread committed.
+     * Copies the appender's records to the export sink once their transaction commits, before the
+     * callers hear of it and before its chains' gates open, so each chain's lines keep their order.
      */
     private void writeToSinkOnCommit(List<AuditRecord> records) {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -466,11 +433,11 @@ public class AuditLog implements SmartLifecycle {
     }
 
     /**
-     * Seals one event at the head of its chain (locked in {@code heads} on first use) and signs a
+     * Seals one event at the head of its chain (locked behind its gate, in {@code heads}, on first use) and signs a
      * checkpoint when one is due; the caller inserts the record and moves the heads.
      */
-    private AuditRecord seal(Event e, long at, Map<String, AuditStore.Head> heads, Function<String, AuditStore.Head> lock) {
-        AuditStore.Head head = heads.computeIfAbsent(e.chain(), lock);
+    private AuditRecord seal(Event e, long at, Map<String, AuditStore.Head> heads) {
+        AuditStore.Head head = heads.computeIfAbsent(e.chain(), this::lockGated);
         AuditRecord record = chain.seal(draft(e, at, head), head.link());
         heads.put(e.chain(), checkpointIfDue(head.advancedTo(record)));
         return record;
@@ -698,7 +665,7 @@ public class AuditLog implements SmartLifecycle {
         for (Pending p : items) {
             // The time it happened, not the time it was sealed; yet never later than now, so a
             // replica whose clock runs ahead (or a forged staging row) cannot date it in the future.
-            out.add(seal(p.event(), Math.min(p.at(), now), heads, this::lockGated));
+            out.add(seal(p.event(), Math.min(p.at(), now), heads));
         }
         store.insertAll(out);
         heads.values().forEach(store::moveHead);

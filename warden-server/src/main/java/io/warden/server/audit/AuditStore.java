@@ -357,7 +357,7 @@ class AuditStore {
         }
     }
 
-    /** Whether anything staged is this server's to seal now (see {@link #lockPending(String, long, long, int)}). */
+    /** Whether anything staged is this server's to seal now (see {@link #takePending}). */
     boolean anyPending(String owner, long orphanedBefore, long now) {
         return !jdbc.sql("SELECT 1 FROM audit_pending WHERE " + SEALABLE + " LIMIT 1")
                 .params(owner, orphanedBefore, now).query(Integer.class).list().isEmpty();

@@ -8,8 +8,6 @@ import io.warden.core.audit.ChainVerifier;
 import io.warden.server.testing.EnabledIfPostgres;
 import io.warden.server.testing.TestDatabase;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,15 +20,6 @@ class PostgresInPlaceSealTest extends InPlaceSealContract {
     @Override
     TestDatabase database() {
         return TestDatabase.postgres();
-    }
-
-    @Override
-    long stagingIds() throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT last_value FROM audit_pending_id_seq")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     @Test
